@@ -1,0 +1,136 @@
+import { tzOffset } from '@date-fns/tz';
+import { isCalendarDay } from './schema/common';
+
+/**
+ * The centre's calendar, and the only module that knows about time zones. A `day` is the centre's
+ * local date `YYYY-MM-DD` (product.md); times are epoch milliseconds.
+ *
+ * Everything goes through the zone's UTC offset at an instant (tzOffset, read from Intl), then
+ * plain UTC arithmetic: a tablet may be set to any zone, and Date's local-time methods (which
+ * TZDate builds on) resolve a repeated wall time by the device's zone, not the centre's.
+ */
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+const knownZones = new Map<string, boolean>();
+
+/** True for a zone the platform's Intl knows by name (`Europe/Paris`, `UTC`). */
+export function isValidTimeZone(tz: string): boolean {
+  const known = knownZones.get(tz);
+  if (known !== undefined) return known;
+  let valid = tz.trim() !== '';
+  if (valid) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+    } catch {
+      valid = false;
+    }
+  }
+  knownZones.set(tz, valid);
+  return valid;
+}
+
+// An unknown zone or a NaN time would surface much later as a day 'NaN-NaN-NaN' stored in a
+// record; failing here names the real problem.
+function checkZone(timeZone: string): void {
+  if (!isValidTimeZone(timeZone)) throw new RangeError(`unknown time zone "${timeZone}"`);
+}
+
+function offsetAt(ms: number, timeZone: string): number {
+  return tzOffset(timeZone, new Date(ms)) * MINUTE;
+}
+
+/** The centre's wall clock at `ms`, as a Date whose UTC fields read that wall clock. */
+function wallClock(ms: number, timeZone: string): Date {
+  checkZone(timeZone);
+  if (!Number.isFinite(ms)) throw new RangeError(`not a time: ${ms}`);
+  return new Date(ms + offsetAt(ms, timeZone));
+}
+
+function dayParts(day: string): [year: number, monthIndex: number, date: number] {
+  if (!isCalendarDay(day)) throw new RangeError(`not a calendar day written YYYY-MM-DD: "${day}"`);
+  return [Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))];
+}
+
+/**
+ * The instant a wall time names in the zone, resolved as Temporal's 'compatible' does: a wall
+ * time the clocks skip (02:30 on spring-forward) is read with the offset before the change, so
+ * it lands after the gap (03:30); one they repeat (02:30 on fall-back) is the earlier of the two.
+ */
+function instantOf(wall: number, timeZone: string): number {
+  // No zone changes its offset twice within two days, so the offsets a day either side are the
+  // only candidates.
+  const before = offsetAt(wall - DAY, timeZone);
+  const after = offsetAt(wall + DAY, timeZone);
+  const exact = [wall - before, wall - after].filter((t) => t + offsetAt(t, timeZone) === wall);
+  return exact.length > 0 ? Math.min(...exact) : wall - before;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The centre's calendar date at `ms`. */
+export function centreDay(ms: number, timeZone: string): string {
+  return wallClock(ms, timeZone).toISOString().slice(0, 10);
+}
+
+/**
+ * Epoch ms of the first instant of `day` in the zone: local midnight, or the first wall time that
+ * exists where a zone skips midnight itself (Chile springs forward at 24:00).
+ */
+export function dayStart(day: string, timeZone: string): number {
+  checkZone(timeZone);
+  const [year, month, date] = dayParts(day);
+  return instantOf(Date.UTC(year, month, date), timeZone);
+}
+
+/** The next day's start, so a day is [dayStart, dayEnd): 23 or 25 hours on the days clocks change. */
+export function dayEnd(day: string, timeZone: string): number {
+  return dayStart(addDays(day, 1), timeZone);
+}
+
+/** The local hour (0-23) at `ms`: what presence-per-hour groups by. */
+export function localHour(ms: number, timeZone: string): number {
+  return wallClock(ms, timeZone).getUTCHours();
+}
+
+/** 'HH:mm' on the centre's wall clock. */
+export function localTime(ms: number, timeZone: string): string {
+  const wall = wallClock(ms, timeZone);
+  return `${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}`;
+}
+
+const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/**
+ * Epoch ms of wall time `hhmm` on `day` (e.g. the lead checks everyone out "at 18:00"). A wall time
+ * the clocks skip lands after the gap; one they repeat is the earlier of the two.
+ */
+export function atLocalTime(day: string, hhmm: string, timeZone: string): number {
+  const match = HHMM.exec(hhmm);
+  if (!match) throw new RangeError(`not a time written HH:mm: "${hhmm}"`);
+  checkZone(timeZone);
+  const [year, month, date] = dayParts(day);
+  return instantOf(Date.UTC(year, month, date, Number(match[1]), Number(match[2])), timeZone);
+}
+
+/**
+ * Calendar arithmetic on `YYYY-MM-DD`, no zone involved: a day is a date, not an instant, so UTC
+ * serves (it has no clock changes to skip or repeat a day).
+ */
+export function addDays(day: string, n: number): string {
+  if (!Number.isInteger(n)) throw new RangeError(`days must be a whole number, not ${n}`);
+  const [year, month, date] = dayParts(day);
+  return new Date(Date.UTC(year, month, date + n)).toISOString().slice(0, 10);
+}
+
+/** Every day from `from` to `to`, both included; empty when `to` is before `from`. */
+export function daysInRange(from: string, to: string): string[] {
+  dayParts(from);
+  dayParts(to);
+  const days: string[] = [];
+  // ISO days compare as strings, so no date parsing is needed to stop.
+  for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
+  return days;
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { day, describeIssues, epochMs, hlc, isCalendarDay, recordId, z } from './common';
+
+describe('isCalendarDay and day', () => {
+  it.each([
+    ['2026-03-29', true],
+    ['2028-02-29', true],
+    ['2000-01-01', true],
+    ['2026-12-31', true],
+    ['2026-02-29', false],
+    ['2026-02-30', false],
+    ['2026-04-31', false],
+    ['2026-13-01', false],
+    ['2026-00-10', false],
+    ['2026-01-00', false],
+    ['2026-1-01', false],
+    ['26-01-01', false],
+    ['2026-01-01T00:00', false],
+    [' 2026-01-01', false],
+    ['', false],
+  ])('%j is a calendar day: %s', (text, expected) => {
+    expect(isCalendarDay(text)).toBe(expected);
+    expect(day.safeParse(text).success).toBe(expected);
+  });
+});
+
+describe('scalar schemas', () => {
+  it.each([
+    [recordId, 'a', true],
+    [recordId, 'x'.repeat(64), true],
+    [recordId, '', false],
+    [recordId, 'x'.repeat(65), false],
+    [epochMs, 1_763_942_400_000, true],
+    [epochMs, 946_684_800_000, true],
+    [epochMs, 946_684_799_999, false],
+    [epochMs, 1_763_942_400_000.5, false],
+    [epochMs, Number.NaN, false],
+    [hlc, '1763942400000-0000-9f86d081884c7d65', true],
+    [hlc, '1763942400000-0000-9f86d081884c7d6', false],
+    [hlc, '1763942400000-0000-9F86D081884C7D65', false],
+  ] as Array<[z.ZodMiniType, unknown, boolean]>)('%#: %j valid: %s', (schema, value, valid) => {
+    expect(schema.safeParse(value).success).toBe(valid);
+  });
+});
+
+describe('describeIssues', () => {
+  const problem = (schema: z.ZodMiniType, value: unknown, prefix?: string) => {
+    const result = schema.safeParse(value);
+    return result.success ? 'valid' : describeIssues(result.error, prefix);
+  };
+  const shape = z.strictObject({ a: z.object({ b: z.array(z.int()) }) });
+
+  it.each([
+    ['a top-level problem', z.int(), 'x', undefined, 'Invalid input: expected number, received string'],
+    ['a nested path', shape, { a: { b: [1, 'x'] } }, undefined, 'a.b.1: Invalid input: expected number, received string'],
+    ['a prefix', shape, { a: { b: 'x' } }, 'fields', 'fields.a.b: Invalid input: expected array, received string'],
+    ['an unknown key', shape, { a: { b: [] }, name: 'Ali' }, undefined, 'name: unknown field'],
+    ['unknown keys', shape, { a: { b: [] }, name: 'Ali', dob: 1 }, 'fields', 'fields.name: unknown field (and dob)'],
+  ])('names the field for %s', (_case, schema, value, prefix, message) => {
+    expect(problem(schema, value, prefix)).toBe(message);
+  });
+
+  it('falls back to a sentence when there is no issue', () => {
+    expect(describeIssues(new z.core.$ZodError([]))).toBe('invalid input');
+  });
+});

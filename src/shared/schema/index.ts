@@ -1,0 +1,4 @@
+export * from './common';
+export * from './tables';
+export * from './wire';
+export * from './settings';

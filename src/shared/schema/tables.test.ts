@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { describeIssues } from './common';
+import { TABLE_NAMES, opFieldsSchema, recordSchema, type TableName } from './tables';
+
+const AT = 1_763_942_400_000;
+const UUID = '019ab329-0000-7abc-8def-0123456789ab';
+
+const valid: { [T in TableName]: Record<string, unknown> } = {
+  children: { id: 'child-4173KL', code: '4173KL', ageBand: '6-8', gender: 'girl', languages: ['ar', 'ps'], registeredOn: '2026-03-29', deleted: false },
+  attendance: { id: UUID, childId: 'child-4173KL', day: '2026-03-29', kind: 'in', at: AT, deleted: false },
+  sessions: { id: UUID, day: '2026-03-29', activity: 'free-play', startedAt: AT, endedAt: null, place: 'yard', notes: 'rain at 3', deleted: false },
+  participations: { id: `${UUID}:child-4173KL`, sessionId: UUID, childId: 'child-4173KL', deleted: true },
+  volunteers: { id: UUID, displayName: 'Ana', active: true, deleted: false },
+  shifts: { id: UUID, volunteerId: UUID, day: '2026-03-29', kind: 'off', at: AT, deleted: false },
+  dayCloses: { id: 'day-2026-03-29', day: '2026-03-29', closedAt: AT, closedBy: UUID, notes: '', deleted: false },
+  settings: { id: 'ratioLimits', value: { maxChildrenPerVolunteer: 8, requireVolunteerWhenChildrenPresent: true }, deleted: false },
+};
+
+/** The message a bad record gets, or 'valid' when it parses. */
+function problemWith(table: TableName, changes: Record<string, unknown>): string {
+  const record: Record<string, unknown> = { ...valid[table], ...changes };
+  for (const [key, value] of Object.entries(changes)) if (value === undefined) delete record[key];
+  const result = recordSchema(table).safeParse(record);
+  return result.success ? 'valid' : describeIssues(result.error);
+}
+
+describe('recordSchema', () => {
+  it('has a valid example for every table', () => {
+    expect(Object.keys(valid).sort()).toEqual([...TABLE_NAMES].sort());
+  });
+
+  it.each(TABLE_NAMES)('parses a valid %s record', (table) => {
+    expect(recordSchema(table).parse(valid[table])).toEqual(valid[table]);
+  });
+
+  it.each(TABLE_NAMES)('reads a %s record without `deleted` as not deleted', (table) => {
+    const { deleted: _deleted, ...rest } = valid[table];
+    expect(recordSchema(table).parse(rest)).toEqual({ ...rest, deleted: false });
+  });
+
+  it.each([
+    ['children', { ageBand: '1-2' }, /^ageBand: Invalid option/],
+    ['children', { ageBand: 4 }, /^ageBand: /],
+    ['children', { gender: 'female' }, /^gender: Invalid option/],
+    ['children', { code: '4173-kl' }, /^code: must be 1 to 12 letters or digits/],
+    ['children', { code: '' }, /^code: /],
+    ['children', { languages: ['Arabic'] }, /^languages\.0: must be an ISO 639 code/],
+    ['children', { languages: 'ar' }, /^languages: /],
+    ['children', { registeredOn: '2026-02-30' }, /^registeredOn: must be a calendar date/],
+    ['children', { registeredOn: '29/03/2026' }, /^registeredOn: must be a calendar date/],
+    ['children', { name: 'Ali' }, /^name: unknown field$/],
+    ['children', { dateOfBirth: '2019-01-01', nationality: 'SY' }, /^dateOfBirth: unknown field \(and nationality\)$/],
+    ['children', { code: undefined }, /^code: /],
+    ['attendance', { kind: 'inn' }, /^kind: Invalid option/],
+    ['attendance', { at: String(AT) }, /^at: Invalid input: expected number, received string/],
+    ['attendance', { at: AT + 0.5 }, /^at: /],
+    ['attendance', { at: 0 }, /^at: Too small/],
+    ['attendance', { childId: 'x'.repeat(65) }, /^childId: Too big/],
+    ['attendance', { day: '2026-3-29' }, /^day: must be a calendar date/],
+    ['sessions', { notes: 'x'.repeat(501) }, /^notes: Too big/],
+    ['sessions', { place: 'x'.repeat(61) }, /^place: Too big/],
+    ['sessions', { activity: 'Art' }, /^activity: must be an activity type id/],
+    ['sessions', { endedAt: undefined }, /^endedAt: /],
+    ['sessions', { endedAt: 'later' }, /^endedAt: /],
+    ['participations', { childId: '' }, /^childId: Too small/],
+    ['volunteers', { displayName: '   ' }, /^displayName: Too small/],
+    ['volunteers', { displayName: 'x'.repeat(41) }, /^displayName: Too big/],
+    ['volunteers', { active: 'yes' }, /^active: .*expected boolean/],
+    ['shifts', { kind: 'in' }, /^kind: Invalid option/],
+    ['dayCloses', { notes: undefined }, /^notes: /],
+    ['dayCloses', { notes: 'x'.repeat(501) }, /^notes: Too big/],
+    ['settings', { value: undefined }, /^value: /],
+    ['settings', { deleted: 'no' }, /^deleted: .*expected boolean/],
+    ['children', { id: '' }, /^id: Too small/],
+    ['attendance', { id: 'x'.repeat(65) }, /^id: Too big/],
+  ] as Array<[TableName, Record<string, unknown>, RegExp]>)('%s with %j fails, naming the field', (table, changes, message) => {
+    expect(problemWith(table, changes)).toMatch(message);
+  });
+});
+
+describe('opFieldsSchema', () => {
+  it.each([
+    ['children', { ageBand: '9-12' }],
+    ['attendance', { deleted: true }],
+    ['sessions', { endedAt: AT }],
+    ['sessions', { endedAt: null }],
+    ['sessions', { notes: 'x'.repeat(500) }],
+    ['settings', { value: ['any', { json: 1 }] }],
+  ] as Array<[TableName, Record<string, unknown>]>)('accepts a %s write that sets %j', (table, fields) => {
+    expect(opFieldsSchema(table).parse(fields)).toEqual(fields);
+  });
+
+  it.each([
+    ['children', {}, /^must set at least one field$/],
+    ['sessions', { place: undefined }, /^must set at least one field$/],
+    ['children', { name: 'Ali' }, /^name: unknown field$/],
+    ['children', { id: 'child-1' }, /^id: unknown field$/],
+    ['sessions', { notes: 'x'.repeat(501) }, /^notes: Too big/],
+    ['shifts', { day: '2026-02-30' }, /^day: must be a calendar date/],
+    ['attendance', { kind: 'sideways' }, /^kind: Invalid option/],
+    ['volunteers', { active: 1 }, /^active: /],
+  ] as Array<[TableName, Record<string, unknown>, RegExp]>)('rejects a %s write of %j', (table, fields, message) => {
+    const result = opFieldsSchema(table).safeParse(fields);
+    expect(result.success ? 'valid' : describeIssues(result.error)).toMatch(message);
+  });
+
+  it('drops fields set to undefined, which JSON would drop on the way to the server', () => {
+    const parsed = opFieldsSchema('sessions').parse({ endedAt: AT, place: undefined });
+    expect(Object.keys(parsed)).toEqual(['endedAt']);
+  });
+
+  it('trims a volunteer name', () => {
+    expect(opFieldsSchema('volunteers').parse({ displayName: '  Ana ' })).toEqual({ displayName: 'Ana' });
+  });
+});

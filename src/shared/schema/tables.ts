@@ -1,0 +1,130 @@
+import { day, epochMs, recordId, shortText, z } from './common';
+
+/**
+ * One zod object per table of product.md's data model, holding the fields a write may set.
+ * `id` and `deleted` are common to every table. Wire names never change meaning: add, never rename.
+ */
+
+export const AGE_BANDS = ['0-2', '3-5', '6-8', '9-12', '13-17'] as const;
+export const GENDERS = ['girl', 'boy', 'other', 'unspecified'] as const;
+
+export const ageBand = z.enum(AGE_BANDS);
+export const gender = z.enum(GENDERS);
+/** ISO 639-1 or 639-3 language code, lower case. */
+export const languageCode = z.string().check(z.regex(/^[a-z]{2,3}$/, { message: 'must be an ISO 639 code such as ar, fa, ps or ku' }));
+/** A normalised child code: what `normaliseCode` returns. Never a name. */
+export const childCode = z.string().check(z.regex(/^[0-9A-Z]{1,12}$/, { message: 'must be 1 to 12 letters or digits' }));
+/** An activity type id from the centre's settings, e.g. `art` or `free-play`. */
+export const activityId = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { message: 'must be an activity type id' }));
+
+const deleted = z.boolean();
+
+export const tableFields = {
+  children: z.strictObject({
+    code: childCode,
+    ageBand,
+    gender,
+    languages: z.array(languageCode).check(z.maxLength(12)),
+    registeredOn: day,
+    deleted,
+  }),
+  attendance: z.strictObject({
+    childId: recordId,
+    day,
+    kind: z.enum(['in', 'out']),
+    at: epochMs,
+    deleted,
+  }),
+  sessions: z.strictObject({
+    day,
+    activity: activityId,
+    startedAt: epochMs,
+    endedAt: z.nullable(epochMs),
+    place: z.optional(shortText(60)),
+    notes: z.optional(shortText(500)),
+    deleted,
+  }),
+  participations: z.strictObject({
+    sessionId: recordId,
+    childId: recordId,
+    deleted,
+  }),
+  volunteers: z.strictObject({
+    displayName: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)),
+    active: z.boolean(),
+    deleted,
+  }),
+  shifts: z.strictObject({
+    volunteerId: recordId,
+    day,
+    kind: z.enum(['on', 'off']),
+    at: epochMs,
+    deleted,
+  }),
+  dayCloses: z.strictObject({
+    day,
+    closedAt: epochMs,
+    closedBy: recordId,
+    notes: shortText(500),
+    deleted,
+  }),
+  settings: z.strictObject({
+    value: z.json(),
+    deleted,
+  }),
+} as const;
+
+export type TableName = keyof typeof tableFields;
+export const TABLE_NAMES = Object.keys(tableFields) as TableName[];
+export const tableName = z.enum(TABLE_NAMES as [TableName, ...TableName[]]);
+
+/** The fields of a whole record (what a replica holds once every field has been written). */
+export type Fields<T extends TableName> = z.infer<(typeof tableFields)[T]>;
+/** A whole record as a replica holds it. */
+export type RecordOf<T extends TableName> = Fields<T> & { id: string };
+
+/**
+ * `{ place: undefined }` passes `.partial()` but sets nothing, and JSON drops it on the way to the
+ * server: it must neither count as a write nor reach a replica as a field with an HLC.
+ */
+const setsSomething = (fields: object) => Object.values(fields).some((value) => value !== undefined);
+const withoutUndefined = (fields: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+
+/** What one write may set, per table: any non-empty subset of the table's fields. */
+const opFieldSchemas = Object.fromEntries(
+  TABLE_NAMES.map((table) => [
+    table,
+    z.pipe(
+      z.partial(tableFields[table] as z.ZodMiniObject).check(z.refine(setsSomething, { message: 'must set at least one field' })),
+      z.transform(withoutUndefined),
+    ),
+  ]),
+) as unknown as { [T in TableName]: z.ZodMiniType<Partial<Fields<T>>> };
+
+export function opFieldsSchema<T extends TableName>(table: T): z.ZodMiniType<Partial<Fields<T>>> {
+  return opFieldSchemas[table];
+}
+
+/**
+ * A complete record of each table: every required field present, plus its id. `deleted` is false
+ * by default (product.md): a record no write ever deleted need not carry the field.
+ */
+const recordSchemas = Object.fromEntries(
+  TABLE_NAMES.map((table) => [table, z.extend(tableFields[table] as z.ZodMiniObject, { id: recordId, deleted: z._default(deleted, false) })]),
+) as unknown as { [T in TableName]: z.ZodMiniType<RecordOf<T>> };
+
+export function recordSchema<T extends TableName>(table: T): z.ZodMiniType<RecordOf<T>> {
+  return recordSchemas[table];
+}
+
+export type Child = RecordOf<'children'>;
+export type AttendanceEvent = RecordOf<'attendance'>;
+export type Session = RecordOf<'sessions'>;
+export type Participation = RecordOf<'participations'>;
+export type Volunteer = RecordOf<'volunteers'>;
+export type ShiftEvent = RecordOf<'shifts'>;
+export type DayClose = RecordOf<'dayCloses'>;
+export type SettingRecord = RecordOf<'settings'>;
+export type AgeBand = z.infer<typeof ageBand>;
+export type Gender = z.infer<typeof gender>;
