@@ -1,0 +1,88 @@
+import compress from '@fastify/compress';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { registerAppShell, sendAppShell, wantsAppShell } from './app-shell';
+import { BODY_LIMIT_BYTES, errorReply, INTERNAL_ERROR, notFoundReply, replyForError } from './error-replies';
+import { logSerializers, RequestLogController } from './logging';
+import { healthRoutes } from './routes/health';
+import type { Store } from './store';
+
+/** Fastify's logger option: a boolean, or pino's options (level, stream...). */
+export type LoggerOption = NonNullable<FastifyServerOptions['logger']>;
+
+export interface AppOptions {
+  store: Store;
+  /** The app's version, as package.json has it; the health check reports it. */
+  version: string;
+  /** The built PWA (vite's dist/). Without it the server answers the API only. */
+  staticDir?: string;
+  /** false (the default) logs nothing; true or pino options log one line per request. */
+  logger?: LoggerOption;
+  /**
+   * More routes, registered inside the app's error handling and logging before it is ready.
+   * Tests use it to reach the error handler with a route that throws.
+   */
+  routes?: (app: FastifyInstance) => void;
+}
+
+/** The whole HTTP server, ready to `inject` into or `listen`; it never listens by itself. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger: loggerOptions(options.logger ?? false),
+    logController: new RequestLogController(),
+    return503OnClosing: false,
+  });
+
+  // Shutting down: requests already running finish, and their connections close after them (a
+  // kept-alive connection would hold the shutdown up until its timeout). A request that still
+  // arrives gets a 503 in our error shape; Fastify's own 503 has another shape.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    const { statusCode, body } = errorReply(503, 'SHUTTING_DOWN', 'The server is restarting; try again in a moment.');
+    return reply.code(statusCode).send(body);
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const known = replyForError(error);
+    if (known) return reply.code(known.statusCode).send(known.body);
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(INTERNAL_ERROR.statusCode).send(INTERNAL_ERROR.body);
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    if (options.staticDir !== undefined && wantsAppShell(request)) return sendAppShell(reply);
+    const { statusCode, body } = notFoundReply(request.method, request.url);
+    return reply.code(statusCode).send(body);
+  });
+
+  // Before every route and the static files, so JSON and the app's text files go out gzipped.
+  await app.register(compress, { global: true, encodings: ['gzip'] });
+  await app.register(healthRoutes(options.version), { prefix: '/api/v1' });
+  const { routes } = options;
+  if (routes) {
+    await app.register((instance, _options, done) => {
+      routes(instance);
+      done();
+    });
+  }
+  if (options.staticDir !== undefined) await registerAppShell(app, options.staticDir);
+
+  await app.ready();
+  return app;
+}
+
+function loggerOptions(logger: LoggerOption) {
+  if (logger === false) return false;
+  const base = logger === true ? {} : logger;
+  // Ours come last: a caller's options may set the level or the stream, never widen what is logged.
+  return { ...base, serializers: { ...base.serializers, ...logSerializers } };
+}

@@ -1,0 +1,86 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkBuild, describeDatabase, readConfig } from './config';
+import { ConfigError } from './errors';
+
+const CWD = '/srv/daybook';
+
+describe('reading the environment', () => {
+  it('has a default for everything', () => {
+    expect(readConfig({}, CWD)).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      dataDir: '/srv/daybook/data',
+      databaseUrl: undefined,
+      staticDir: '/srv/daybook/dist',
+      logLevel: 'info',
+    });
+  });
+
+  it('takes every setting, resolving paths from the working directory', () => {
+    const env = { PORT: '3000', HOST: '127.0.0.1', DATA_DIR: 'var/db', STATIC_DIR: '/opt/dist', LOG_LEVEL: 'WARN', DATABASE_URL: 'postgres://u:p@db:5433/daybook' };
+    expect(readConfig(env, CWD)).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: '/srv/daybook/var/db',
+      databaseUrl: 'postgres://u:p@db:5433/daybook',
+      staticDir: '/opt/dist',
+      logLevel: 'warn',
+    });
+  });
+
+  it('treats a blank setting as unset', () => {
+    expect(readConfig({ PORT: ' ', DATABASE_URL: '' }, CWD)).toMatchObject({ port: 8080, databaseUrl: undefined });
+  });
+
+  it.each([
+    ['abc', 'PORT must be a whole number from 1 to 65535, not "abc"'],
+    ['0', 'PORT must be a whole number from 1 to 65535, not "0"'],
+    ['65536', 'PORT must be a whole number from 1 to 65535, not "65536"'],
+    ['80.5', 'PORT must be a whole number from 1 to 65535, not "80.5"'],
+    ['-1', 'PORT must be a whole number from 1 to 65535, not "-1"'],
+    ['8080\nrm -rf', 'PORT must be a whole number from 1 to 65535, not "8080\\nrm -rf"'],
+  ])('refuses PORT=%j in one line', (PORT, message) => {
+    expect(() => readConfig({ PORT }, CWD)).toThrow(new ConfigError(message));
+  });
+
+  it.each(['1', '65535'])('accepts PORT=%s', (PORT) => {
+    expect(readConfig({ PORT }, CWD).port).toBe(Number(PORT));
+  });
+
+  it('refuses an unknown LOG_LEVEL', () => {
+    expect(() => readConfig({ LOG_LEVEL: 'loud' }, CWD)).toThrow(/^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, not "loud"$/);
+  });
+
+  it('refuses a malformed DATABASE_URL without repeating it', () => {
+    const reading = () => readConfig({ DATABASE_URL: 'mysql://root:hunter2@db/daybook' }, CWD);
+    expect(reading).toThrow(ConfigError);
+    expect(reading).not.toThrow(/hunter2/);
+  });
+});
+
+describe('the start-up line', () => {
+  it('names the embedded database by its directory', () => {
+    expect(describeDatabase(readConfig({ DATA_DIR: '/data' }, CWD))).toBe('the embedded database in /data');
+  });
+
+  it('names PostgreSQL by host and port only', () => {
+    const described = describeDatabase(readConfig({ DATABASE_URL: 'postgresql://admin:hunter2@db.internal/daybook' }, CWD));
+    expect(described).toBe('PostgreSQL at db.internal:5432');
+  });
+});
+
+describe('the build check', () => {
+  it('passes when the build has an index.html, and says how to build when not', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'daybook-config-'));
+    try {
+      expect(() => checkBuild(dir)).toThrow(`no built app in ${dir} (index.html is missing); run \`npm run build\` first, or \`npm start\`, which builds`);
+      await writeFile(join(dir, 'index.html'), '<!doctype html>');
+      expect(() => checkBuild(dir)).not.toThrow();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

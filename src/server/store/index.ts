@@ -1,0 +1,71 @@
+import { ConfigError } from '../errors';
+import { prepareDataDir } from './data-dir';
+import { applyMigrations } from './migrate';
+import { migrations as schemaMigrations, type Migration } from './migrations';
+import { openPglite } from './pglite-driver';
+import { openPostgres } from './postgres-driver';
+import type { Session, Store } from './types';
+
+export { ConfigError } from '../errors';
+export type { Migration } from './migrations';
+export { migrations } from './migrations';
+export { redactDatabaseUrl } from './postgres-driver';
+export type { Queryable, Store, StoreDriver } from './types';
+
+export interface StoreOptions {
+  /** PGlite's directory (the default driver); created when missing. */
+  dataDir?: string;
+  /** A PostgreSQL URL: use that server instead of PGlite. Wins over `dataDir`. */
+  databaseUrl?: string;
+  /** PGlite in memory, gone on close: for tests. */
+  inMemory?: boolean;
+  /** How long to wait for PostgreSQL to answer before giving up (default 5 s). */
+  connectTimeoutMs?: number;
+  /** Told when an idle PostgreSQL connection fails; the pool replaces it on its own. */
+  onIdleError?: (error: Error) => void;
+  /** The schema's steps; tests pass their own list, everything else uses the default. */
+  migrations?: readonly Migration[];
+}
+
+/**
+ * Opens the store and brings its schema up to date. Throws a ConfigError, whose message is one
+ * line fit to show the person starting the server, when the options cannot work.
+ */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const list = options.migrations ?? schemaMigrations;
+  if (options.databaseUrl !== undefined) {
+    const connection = await openPostgres({
+      databaseUrl: options.databaseUrl,
+      ...(options.connectTimeoutMs !== undefined && { connectTimeoutMs: options.connectTimeoutMs }),
+      ...(options.onIdleError && { onIdleError: options.onIdleError }),
+    });
+    return migrated(connection.store, connection.session, list, connection.endSession);
+  }
+  if (options.inMemory) {
+    const connection = await openPglite(undefined);
+    return migrated(connection.store, connection.session, list);
+  }
+  if (options.dataDir === undefined) {
+    throw new ConfigError('no database given: set DATA_DIR or DATABASE_URL');
+  }
+  const connection = await openPglite(await prepareDataDir(options.dataDir));
+  return migrated(connection.store, connection.session, list);
+}
+
+async function migrated(
+  store: Store,
+  session: Session,
+  list: readonly Migration[],
+  endSession: () => void = () => undefined,
+): Promise<Store> {
+  try {
+    await applyMigrations(session, list);
+  } catch (error) {
+    // The session goes back first: closing the pool waits for every connection it lent.
+    endSession();
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+  endSession();
+  return store;
+}
