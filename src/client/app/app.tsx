@@ -1,0 +1,63 @@
+import { useEffect, useRef } from 'react';
+import { useT } from '../i18n/i18n';
+import { TodayScreen } from '../features/today/today-screen';
+import { UpdatePrompt } from '../pwa/update-prompt';
+import { Link, usePath } from './router';
+
+type Screen = { path: string; title: 'navToday'; render: () => React.ReactNode };
+
+const SCREENS: readonly Screen[] = [{ path: '/', title: 'navToday', render: () => <TodayScreen /> }];
+
+export function App() {
+  const t = useT();
+  const path = usePath();
+  const screen = SCREENS.find((candidate) => candidate.path === path);
+  const mainRef = useRef<HTMLElement>(null);
+  const firstRender = useRef(true);
+
+  useEffect(() => {
+    document.title = screen ? `${t(screen.title)} · ${t('appName')}` : t('notFoundTitle');
+    // Moving focus to the new screen tells a screen-reader user that the page changed.
+    if (!firstRender.current) mainRef.current?.focus();
+    firstRender.current = false;
+  }, [path, screen, t]);
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('skipToContent')}
+      </a>
+      <header className="app-header">
+        <span className="app-name">{t('appName')}</span>
+        <nav aria-label={t('navLabel')}>
+          <ul className="nav-list">
+            {SCREENS.map((item) => (
+              <li key={item.path}>
+                <Link to={item.path} className="nav-link">
+                  {t(item.title)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <main id="main" ref={mainRef} tabIndex={-1}>
+        {screen ? screen.render() : <NotFound />}
+      </main>
+      <UpdatePrompt />
+    </>
+  );
+}
+
+function NotFound() {
+  const t = useT();
+  return (
+    <section className="panel">
+      <h1>{t('notFoundTitle')}</h1>
+      <p>{t('notFoundBody')}</p>
+      <Link to="/" className="button">
+        {t('backToToday')}
+      </Link>
+    </section>
+  );
+}

@@ -1,0 +1,92 @@
+import Dexie, { type EntityTable, type Table } from 'dexie';
+import type { Fields, TableName } from '../../shared/schema';
+import { newNode, zeroHlc, formatHlc } from '../../shared/hlc';
+import { uuidv7 } from '../../shared/ids';
+
+/**
+ * A record as the device keeps it: the record's fields, plus the HLC of each field in a compact
+ * form. `_hlc` is the clock of every field not named in `_hlcs`; most records are written once,
+ * so they carry one clock instead of one per field (a year of attendance is ~45,000 rows).
+ */
+export type Stored<T extends TableName> = Partial<Fields<T>> & {
+  id: string;
+  deleted: boolean;
+  _hlc: string;
+  _hlcs?: Record<string, string>;
+};
+
+/** An op waiting in the outbox until the server acknowledges its seq (sync-protocol.md). */
+export type OutboxOp = {
+  seq?: number;
+  table: TableName;
+  id: string;
+  hlc: string;
+  fields: Record<string, unknown>;
+};
+
+/** Device-wide values, one row per key. */
+export type MetaRow =
+  | { key: 'device'; deviceId: string; node: string; createdAt: number }
+  | { key: 'clock'; hlc: string }
+  | { key: 'serverOffset'; ms: number }
+  | { key: 'codeSeries'; series: string; nextSerial: number };
+
+export type MetaKey = MetaRow['key'];
+
+export class DaybookDatabase extends Dexie {
+  children!: EntityTable<Stored<'children'>, 'id'>;
+  attendance!: EntityTable<Stored<'attendance'>, 'id'>;
+  sessions!: EntityTable<Stored<'sessions'>, 'id'>;
+  participations!: EntityTable<Stored<'participations'>, 'id'>;
+  volunteers!: EntityTable<Stored<'volunteers'>, 'id'>;
+  shifts!: EntityTable<Stored<'shifts'>, 'id'>;
+  dayCloses!: EntityTable<Stored<'dayCloses'>, 'id'>;
+  settings!: EntityTable<Stored<'settings'>, 'id'>;
+  outbox!: EntityTable<OutboxOp, 'seq'>;
+  meta!: Table<MetaRow, MetaKey>;
+
+  constructor(name = 'daybook') {
+    // Strict durability: Chrome's relaxed default can lose the last second of writes on power
+    // loss, and a volunteer must be able to trust that a check-in shown on screen is on disk.
+    super(name, { chromeTransactionDurability: 'strict' });
+
+    // Version 1. Few indexes on purpose: each one costs on every write (see README, storage).
+    // Later schema changes add a version(n) with an upgrade(); never edit this one.
+    this.version(1).stores({
+      children: 'id, code',
+      attendance: 'id, day, childId',
+      sessions: 'id, day',
+      participations: 'id, sessionId, childId',
+      volunteers: 'id',
+      shifts: 'id, day, volunteerId',
+      dayCloses: 'id',
+      settings: 'id',
+      // ++seq: IndexedDB's key generator never hands out a number twice for the life of the
+      // database, even after the rows are deleted, which is what the protocol asks of `seq`.
+      outbox: '++seq',
+      meta: 'key',
+    });
+
+    // The device id and HLC node are made with the database, so a wiped or evicted database
+    // becomes a new device and never reuses an old device's seq numbers.
+    this.on('populate', (tx) => {
+      const node = newNode();
+      void tx.table('meta').bulkAdd([
+        { key: 'device', deviceId: uuidv7(), node, createdAt: Date.now() },
+        { key: 'clock', hlc: formatHlc(zeroHlc(node)) },
+        { key: 'serverOffset', ms: 0 },
+      ] satisfies MetaRow[]);
+    });
+  }
+}
+
+export const SYNCED_TABLES: readonly TableName[] = [
+  'children',
+  'attendance',
+  'sessions',
+  'participations',
+  'volunteers',
+  'shifts',
+  'dayCloses',
+  'settings',
+];

@@ -1,0 +1,77 @@
+import { describeIssues, opFieldsSchema, recordSchema, type Fields, type TableName } from '../../shared/schema';
+import { formatHlc, parseHlc, tick } from '../../shared/hlc';
+import { mergeOp } from '../../shared/merge';
+import { db } from './db';
+import type { MetaRow, Stored } from './database';
+import { fromReplica, toReplica } from './replica';
+
+/** A write that the schema refuses. Nothing was stored; `message` names the field. */
+export class InvalidWriteError extends Error {
+  override name = 'InvalidWriteError';
+}
+
+export type WriteOptions = {
+  /** The write makes a new record: every required field must be present. */
+  create?: boolean;
+  /** Wall clock, injected so tests control time. */
+  now?: number;
+};
+
+/**
+ * Stamps the next HLC inside the caller's transaction. The clock row is read and written in the
+ * same transaction as the record, so two tabs (one node) can never stamp the same HLC.
+ */
+export async function nextHlc(now: number): Promise<string> {
+  const [clock, offset] = await Promise.all([db.meta.get('clock'), db.meta.get('serverOffset')]);
+  if (clock?.key !== 'clock') throw new Error('the local database has no clock row');
+  const serverOffset = offset?.key === 'serverOffset' ? offset.ms : 0;
+  const next = formatHlc(tick(parseHlc(clock.hlc), now, serverOffset));
+  await db.meta.put({ key: 'clock', hlc: next } satisfies MetaRow);
+  return next;
+}
+
+/**
+ * Puts the fields on a record of `table` and appends the op to the outbox in the same
+ * transaction: both commit or neither does. Must be called inside `inWriteTransaction`.
+ */
+export async function writeInTransaction<T extends TableName>(
+  table: T,
+  id: string,
+  fields: Partial<Fields<T>>,
+  options: WriteOptions = {},
+): Promise<Stored<T>> {
+  const checked = opFieldsSchema(table).safeParse(fields);
+  if (!checked.success) throw new InvalidWriteError(describeIssues(checked.error));
+  const hlc = await nextHlc(options.now ?? Date.now());
+  const store = db.table<Stored<T>, string>(table);
+  const existing = await store.get(id);
+  if (options.create && !existing) {
+    const whole = recordSchema(table).safeParse({ deleted: false, ...checked.data, id });
+    if (!whole.success) throw new InvalidWriteError(describeIssues(whole.error));
+  }
+  const opFields = { ...(checked.data as Record<string, unknown>) };
+  if (options.create && !existing && !('deleted' in opFields)) opFields.deleted = false;
+  const { next } = mergeOp(existing ? toReplica(existing) : undefined, { hlc, fields: opFields });
+  const row = fromReplica<T>(id, next);
+  await store.put(row);
+  await db.outbox.add({ table, id, hlc, fields: opFields });
+  return row;
+}
+
+/** The tables a write transaction may touch: every synced table, the outbox and the clock. */
+const WRITE_SCOPE = ['children', 'attendance', 'sessions', 'participations', 'volunteers', 'shifts', 'dayCloses', 'settings', 'outbox', 'meta'];
+
+/** Runs `work` in one read-write transaction; any throw rolls every write in it back. */
+export function inWriteTransaction<R>(work: () => Promise<R>): Promise<R> {
+  return db.transaction('rw', WRITE_SCOPE, work);
+}
+
+/** One write, in its own transaction. */
+export function writeRecord<T extends TableName>(
+  table: T,
+  id: string,
+  fields: Partial<Fields<T>>,
+  options: WriteOptions = {},
+): Promise<Stored<T>> {
+  return inWriteTransaction(() => writeInTransaction(table, id, fields, options));
+}

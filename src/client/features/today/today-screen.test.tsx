@@ -1,0 +1,153 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { issueCode } from '../../../shared/codes';
+import { db } from '../../db/db';
+import { registerChild } from '../../db/children';
+import { I18nProvider } from '../../i18n/i18n';
+import { TodayScreen } from './today-screen';
+
+const profile = { ageBand: '3-5', gender: 'boy', languages: [] } as const;
+
+function renderToday() {
+  const user = userEvent.setup();
+  render(
+    <I18nProvider language="en">
+      <TodayScreen />
+    </I18nProvider>,
+  );
+  return user;
+}
+
+const codeField = () => screen.getByRole('textbox', { name: 'Child code' });
+const presentList = () => screen.getByRole('region', { name: 'Children here now' });
+
+beforeEach(async () => {
+  await db.delete();
+  await db.open();
+});
+
+describe('Today: checking children in and out', () => {
+  it('checks a registered child in by code, then out by the same code', async () => {
+    const code = issueCode('K', 4173);
+    await registerChild(code, profile);
+    const user = renderToday();
+
+    await user.type(codeField(), code.toLowerCase());
+    await user.click(screen.getByRole('button', { name: 'Check in or out' }));
+    expect(await screen.findByText('4173 K' + code[5] + ' checked in')).toBeInTheDocument();
+    expect(await within(presentList()).findByRole('button', { name: /Check out\s*4173 K/ })).toBeInTheDocument();
+    expect(screen.getByRole('region', { name: 'Children in' })).toHaveTextContent('1');
+
+    await user.type(codeField(), code);
+    await user.click(screen.getByRole('button', { name: 'Check in or out' }));
+    expect(await screen.findByText(/checked out/)).toBeInTheDocument();
+    expect(await within(presentList()).findByText('No children checked in yet.')).toBeInTheDocument();
+  });
+
+  it('forgives spaces, dashes and look-alike letters in a typed code', async () => {
+    await registerChild(issueCode('K', 4100), profile);
+    const user = renderToday();
+    const code = issueCode('K', 4100);
+    await user.type(codeField(), `41-O0 ${code.slice(4)}`);
+    await user.click(screen.getByRole('button', { name: 'Check in or out' }));
+    expect(await screen.findByText(/checked in/)).toBeInTheDocument();
+  });
+
+  it('checks a child out with one tap on their tile, and Undo brings them back', async () => {
+    const code = issueCode('K', 4173);
+    await registerChild(code, profile);
+    const user = renderToday();
+    await user.type(codeField(), code);
+    await user.click(screen.getByRole('button', { name: 'Check in or out' }));
+
+    await user.click(await within(presentList()).findByRole('button', { name: /Check out\s*4173 K/ }));
+    expect(await screen.findByText(/checked out/)).toBeInTheDocument();
+    expect(await within(presentList()).findByText('No children checked in yet.')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Undo' }));
+    expect(await screen.findByText('Undone')).toBeInTheDocument();
+    expect(await within(presentList()).findByRole('button', { name: /Check out\s*4173 K/ })).toBeInTheDocument();
+  });
+});
+
+describe('Today: registering a child', () => {
+  it('registers an unknown typed code in three taps (age, gender, register) and checks the child in', async () => {
+    const code = issueCode('K', 5000);
+    const user = renderToday();
+    await user.type(codeField(), code);
+    await user.click(screen.getByRole('button', { name: 'Check in or out' }));
+
+    const form = await screen.findByRole('form', { name: 'Register a child' });
+    await user.click(within(form).getByRole('radio', { name: '6-8' }));
+    await user.click(within(form).getByRole('radio', { name: 'Girl' }));
+    await user.click(within(form).getByRole('button', { name: 'Register and check in' }));
+
+    expect(await screen.findByText(/registered and checked in/)).toBeInTheDocument();
+    const child = await db.children.get(`child-${code}`);
+    expect(child).toMatchObject({ code, ageBand: '6-8', gender: 'girl', languages: [] });
+    expect(await within(presentList()).findByRole('button', { name: /Check out\s*5000 K/ })).toBeInTheDocument();
+  });
+
+  it('issues a new code for a new child, and Undo takes back both the registration and the visit', async () => {
+    const user = renderToday();
+    await user.click(screen.getByRole('button', { name: 'New child' }));
+    const form = await screen.findByRole('form', { name: 'Register a child' });
+    await user.click(within(form).getByRole('radio', { name: '0-2' }));
+    await user.click(within(form).getByRole('radio', { name: 'Not said' }));
+    await user.click(within(form).getByRole('checkbox', { name: /Arabic/ }));
+    await user.click(within(form).getByRole('button', { name: 'Register and check in' }));
+
+    expect(await screen.findByText(/registered and checked in/)).toBeInTheDocument();
+    const [child] = await db.children.toArray();
+    expect(child).toMatchObject({ ageBand: '0-2', gender: 'unspecified', languages: ['ar'], deleted: false });
+    expect(child!.code).toMatch(/^\d{4}[A-Z0-9]{2}$/);
+
+    await user.click(screen.getByRole('button', { name: 'Undo' }));
+    expect(await screen.findByText('Undone')).toBeInTheDocument();
+    expect((await db.children.get(child!.id))?.deleted).toBe(true);
+    expect(await within(presentList()).findByText('No children checked in yet.')).toBeInTheDocument();
+  });
+
+  it('asks for the missing answers at their fields instead of registering half a child', async () => {
+    const user = renderToday();
+    await user.click(screen.getByRole('button', { name: 'New child' }));
+    const form = await screen.findByRole('form', { name: 'Register a child' });
+    await user.click(within(form).getByRole('button', { name: 'Register and check in' }));
+    expect(within(form).getByText('Choose an age.')).toBeInTheDocument();
+    expect(within(form).getByText('Choose a gender.')).toBeInTheDocument();
+    expect(await db.children.count()).toBe(0);
+    expect(await db.outbox.count()).toBe(0);
+  });
+});
+
+describe('Today: bad input', () => {
+  it.each([
+    ['an empty code', '', "Type the child's code."],
+    ['a code with symbols', '41#73', 'A code uses only digits and letters.'],
+    ['a code that is too long', '1234567', 'That code is too long.'],
+    ['a wrong check character', () => swapLast(issueCode('K', 4173)), 'This code has a typo: check each character.'],
+    ['two swapped digits', () => swapFirstTwo(issueCode('K', 4173)), 'This code has a typo: check each character.'],
+  ] as const)('%s gets a clear message at the field and stores nothing', async (_case, typed, message) => {
+    const user = renderToday();
+    const text = typeof typed === 'function' ? typed() : typed;
+    if (text) await user.type(codeField(), text);
+    await user.click(screen.getByRole('button', { name: 'Check in or out' }));
+    expect(await screen.findByText(message)).toBeInTheDocument();
+    expect(codeField()).toHaveAttribute('aria-invalid', 'true');
+    expect(codeField()).toHaveAccessibleDescription(expect.stringContaining(message));
+    expect(screen.queryByRole('form', { name: 'Register a child' })).not.toBeInTheDocument();
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.children.count()).toBe(0);
+  });
+});
+
+function swapLast(code: string): string {
+  const last = code[5] === '0' ? '1' : '0';
+  return code.slice(0, 5) + last;
+}
+
+function swapFirstTwo(code: string): string {
+  // 4173K? -> 1473K?: a swapped pair the check character must catch.
+  return code[1]! + code[0]! + code.slice(2);
+}
