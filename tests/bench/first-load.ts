@@ -1,0 +1,71 @@
+import { gzipSync } from 'node:zlib';
+import type { Browser } from 'playwright-core';
+import { newTablet, serviceWorkerReady, startServer } from '../e2e/support/harness';
+import { median, percentile, type BenchResult } from './report';
+
+const USABLE_MARK = 'daybook:today-usable';
+
+/** The gzipped size of every script the first page loads, as the browser fetched them. */
+export async function firstLoadJavaScript(browser: Browser): Promise<BenchResult> {
+  const server = await startServer();
+  const { context, page } = await newTablet(browser);
+  try {
+    const scripts = new Map<string, Promise<Buffer>>();
+    page.on('response', (response) => {
+      if (response.request().resourceType() === 'script') scripts.set(response.url(), response.body());
+    });
+    await page.goto(server.url);
+    await page.waitForFunction((mark) => performance.getEntriesByName(mark).length > 0, USABLE_MARK);
+    let bytes = 0;
+    for (const body of scripts.values()) bytes += gzipSync(await body, { level: 9 }).length;
+    return {
+      name: 'first-load JavaScript (gzip)',
+      value: bytes / 1024,
+      unit: 'KB',
+      target: { max: 130 },
+      detail: `${scripts.size} script(s)`,
+    };
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+}
+
+/**
+ * Navigation start to the Today screen being usable (its present list read from IndexedDB and
+ * drawn), loaded offline from the service worker, with the CPU throttled 4x like a cheap tablet.
+ */
+export async function offlineStart(browser: Browser, runs = 10): Promise<BenchResult[]> {
+  const server = await startServer();
+  const { context, page } = await newTablet(browser);
+  try {
+    await page.goto(server.url);
+    await serviceWorkerReady(page);
+    await server.stop();
+    await context.setOffline(true);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const times: number[] = [];
+    // One warm-up load, then the measured ones.
+    for (let i = 0; i <= runs; i++) {
+      await page.reload();
+      const at = await page.evaluate(async (mark) => {
+        for (;;) {
+          const entry = performance.getEntriesByName(mark)[0];
+          if (entry) return entry.startTime;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      }, USABLE_MARK);
+      const controlled = await page.evaluate(() => navigator.serviceWorker.controller !== null);
+      if (!controlled) throw new Error('the page was not loaded from the service worker');
+      if (i > 0) times.push(at);
+    }
+    return [
+      { name: 'offline start to usable Today, CPU 4x (median)', value: median(times), unit: 'ms', target: { max: 1000 }, detail: `${runs} reloads` },
+      { name: 'offline start to usable Today, CPU 4x (p95)', value: percentile(times, 95), unit: 'ms', detail: `${runs} reloads` },
+    ];
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+}
