@@ -20,7 +20,8 @@ export async function firstLoadJavaScript(browser: Browser): Promise<BenchResult
     for (const body of scripts.values()) bytes += gzipSync(await body, { level: 9 }).length;
     return {
       name: 'first-load JavaScript (gzip)',
-      value: bytes / 1024,
+      // Decimal kilobytes: the larger, stricter number against a budget written in KB.
+      value: bytes / 1000,
       unit: 'KB',
       target: { max: 130 },
       detail: `${scripts.size} script(s)`,
