@@ -6,13 +6,13 @@ import { existsSync } from 'node:fs';
  */
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/lib/chromium/chromium', '/usr/bin/google-chrome'];
 
-export function chromiumPath(): string {
+export function chromiumPath(candidates: readonly string[] = CANDIDATES): string {
   const fromEnv = process.env.CHROMIUM_PATH;
   if (fromEnv) {
     if (!existsSync(fromEnv)) throw new Error(`CHROMIUM_PATH is set to ${fromEnv}, but there is no file there.`);
     return fromEnv;
   }
-  const found = CANDIDATES.find((candidate) => existsSync(candidate));
+  const found = candidates.find((candidate) => existsSync(candidate));
   if (!found) {
     throw new Error(
       'No Chromium found for the end-to-end tests. Install it with `apt-get update && apt-get install -y chromium` ' +
