@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The import boundaries of style.md as ESLint rules, each with a sentence that says why:
  * features never import each other; shared code imports neither side; the tablet and the server
@@ -14,10 +15,11 @@ const NO_SERVER_IN_CLIENT = {
 export const FEATURES = ['today', 'sessions', 'shifts', 'close', 'summary', 'settings', 'enrol', 'sync-status'];
 
 /** Features never import each other: what two features share belongs in client/ui or client/db. */
+/** @type {import("eslint").Linter.Config[]} */
 const featureBoundaries = FEATURES.map((feature) => ({
   files: [`src/client/features/${feature}/**`],
   rules: {
-    'no-restricted-imports': [
+    'no-restricted-imports': /** @type {const} */ ([
       'error',
       {
         // A later block replaces an earlier one's options for the same rule, so the
@@ -30,10 +32,11 @@ const featureBoundaries = FEATURES.map((feature) => ({
           })),
         ],
       },
-    ],
+    ]),
   },
 }));
 
+/** @type {import("eslint").Linter.Config[]} */
 export const boundaryConfigs = [
   {
     files: ['src/shared/**'],
