@@ -49,3 +49,13 @@ export function fromAttendance(events: readonly { id: string; childId?: string; 
   }
   return out;
 }
+
+/** Shift events (`on` / `off`) as presence events: a volunteer is on duty like a child is present. */
+export function fromShifts(events: readonly { id: string; volunteerId?: string; kind?: string; at?: number; deleted?: boolean }[]): PresenceEvent[] {
+  const out: PresenceEvent[] = [];
+  for (const e of events) {
+    if (e.volunteerId === undefined || e.at === undefined || e.kind === undefined) continue;
+    out.push({ id: e.id, subjectId: e.volunteerId, entering: e.kind === 'on', at: e.at, deleted: e.deleted });
+  }
+  return out;
+}

@@ -1,8 +1,8 @@
 import { centreDay } from '../../shared/dates';
 import { uuidv7 } from '../../shared/ids';
-import { fromAttendance, presentAt } from '../../shared/presence';
 import { db } from './db';
 import type { Stored } from './database';
+import { assertDayWritable } from './day-guard';
 import { loadSettings } from './settings';
 import { inWriteTransaction, InvalidWriteError, writeInTransaction } from './write';
 
@@ -14,6 +14,7 @@ async function recordAttendance(childId: string, kind: Kind, now: number): Promi
     if (!child || child.deleted) throw new InvalidWriteError('childId: no such child on this tablet');
     const { timeZone } = await loadSettings();
     const day = centreDay(now, timeZone);
+    await assertDayWritable(day);
     return writeInTransaction('attendance', uuidv7(now), { childId, day, kind, at: now, deleted: false }, { create: true, now });
   });
 }
@@ -33,12 +34,7 @@ export function voidAttendance(eventId: string, now = Date.now()): Promise<Store
   return inWriteTransaction(async () => {
     const event = await db.attendance.get(eventId);
     if (!event) throw new InvalidWriteError('id: no such attendance event');
+    if (event.day) await assertDayWritable(event.day);
     return writeInTransaction('attendance', eventId, { deleted: true }, { now });
   });
-}
-
-/** The children present on a day, with when their visit began. */
-export async function presentOn(day: string): Promise<Map<string, { since: number; eventId: string }>> {
-  const events = await db.attendance.where('day').equals(day).toArray();
-  return presentAt(fromAttendance(events));
 }

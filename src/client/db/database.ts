@@ -1,5 +1,5 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
-import type { Fields, TableName } from '../../shared/schema';
+import type { Fields, Role, TableName } from '../../shared/schema';
 import { newNode, zeroHlc, formatHlc } from '../../shared/hlc';
 import { uuidv7 } from '../../shared/ids';
 
@@ -29,7 +29,9 @@ export type MetaRow =
   | { key: 'device'; deviceId: string; node: string; createdAt: number }
   | { key: 'clock'; hlc: string }
   | { key: 'serverOffset'; ms: number }
-  | { key: 'codeSeries'; series: string; nextSerial: number };
+  | { key: 'codeSeries'; series: string; nextSerial: number }
+  /** The device's role: set by enrolment; a never-enrolled device is its centre's lead. */
+  | { key: 'role'; role: Role };
 
 export type MetaKey = MetaRow['key'];
 

@@ -1,7 +1,7 @@
 import { formatCodeForReading } from '../../../shared/codes';
 import { localTime } from '../../../shared/dates';
 import { useT, type Translate } from '../../i18n/i18n';
-import type { PresentChild } from './use-present-children';
+import type { PresentChild } from '../../db/presence-hooks';
 
 type PresentListProps = {
   present: readonly PresentChild[];

@@ -9,7 +9,7 @@ import { NoticeBar, useNotice, type Notice } from '../../ui/notice';
 import { FindChild } from './find-child';
 import { PresentList } from './present-list';
 import { RegisterChild } from './register-child';
-import { usePresentChildren, type PresentChild } from './use-present-children';
+import { usePresentChildren, type PresentChild } from '../../db/presence-hooks';
 
 type Registering = { code: string | null } | null;
 
