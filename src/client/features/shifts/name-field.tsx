@@ -1,0 +1,44 @@
+import { useId } from 'react';
+import { DISPLAY_NAME_MAX } from '../../../shared/shifts';
+import { useShiftsMessages } from './messages';
+
+type NameFieldProps = {
+  value: string;
+  onChange: (value: string) => void;
+  error: string | null;
+  autoFocus?: boolean;
+};
+
+/** The one field a volunteer fills in: a first name or nickname, with its problem said at the field. */
+export function NameField({ value, onChange, error, autoFocus }: NameFieldProps) {
+  const m = useShiftsMessages();
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{m('nameLabel')}</label>
+      <p id={`${id}-hint`} className="hint">
+        {m('nameHint')}
+      </p>
+      <input
+        id={id}
+        className="name-input"
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        autoComplete="off"
+        autoCapitalize="words"
+        spellCheck={false}
+        enterKeyHint="done"
+        // A little slack over the limit, so a pasted name is cut by the message, not silently.
+        maxLength={DISPLAY_NAME_MAX + 10}
+        autoFocus={autoFocus}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`}
+      />
+      {error && (
+        <p id={`${id}-error`} className="field-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
