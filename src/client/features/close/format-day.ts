@@ -1,0 +1,9 @@
+import type { Language } from '../../i18n/i18n';
+
+/**
+ * "Monday 23 November" for a centre day. A day is a date, not an instant: it is formatted in UTC
+ * so the tablet's own zone can never shift it to the day before.
+ */
+export function formatDay(day: string, language: Language): string {
+  return new Intl.DateTimeFormat(language, { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
+}
