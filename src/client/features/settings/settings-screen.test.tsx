@@ -1,0 +1,262 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import axe from 'axe-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../../shared/schema';
+import { db } from '../../db/db';
+import { loadDeviceRole, setDeviceRole } from '../../db/device';
+import { loadSettings } from '../../db/settings';
+import { saveSetting } from '../../db/settings-write';
+import { I18nProvider } from '../../i18n/i18n';
+import { SettingsScreen } from './settings-screen';
+
+function renderSettings() {
+  const user = userEvent.setup();
+  render(
+    <I18nProvider language="en">
+      {/* The app shell puts every screen in <main>. */}
+      <main>
+        <SettingsScreen />
+      </main>
+    </I18nProvider>,
+  );
+  return user;
+}
+
+const form = (name: string) => screen.getByRole('form', { name });
+const saveIn = (name: string) => within(form(name)).getByRole('button', { name: /^Save/ });
+
+async function nothingStored() {
+  expect(await db.settings.count()).toBe(0);
+  expect(await db.outbox.count()).toBe(0);
+}
+
+beforeEach(async () => {
+  globalThis.localStorage.clear();
+  await db.delete();
+  await db.open();
+});
+
+describe('Settings: activities', () => {
+  it('renames, stops offering and adds activities, saves them, and Undo puts the list back', async () => {
+    const user = renderSettings();
+    const activities = form('Activities');
+    const football = within(activities).getByLabelText('Name of activity 2');
+    expect(football).toHaveValue('Football');
+    await user.clear(football);
+    await user.type(football, 'Ball games');
+    await user.click(within(activities).getByRole('button', { name: /Stop offering\s*Music/ }));
+    expect(within(activities).getByText('Not offered')).toBeInTheDocument();
+    await user.type(within(activities).getByLabelText('New activity'), 'Théâtre{Enter}');
+    expect(within(activities).getByLabelText('Name of activity 7')).toHaveValue('Théâtre');
+    await user.click(saveIn('Activities'));
+
+    expect(await screen.findByText('Activities saved.')).toBeInTheDocument();
+    const saved = (await loadSettings()).activityTypes;
+    expect(saved.find((type) => type.id === 'football')).toEqual({ id: 'football', label: 'Ball games', active: true });
+    expect(saved.find((type) => type.id === 'music')).toEqual({ id: 'music', label: 'Music', active: false });
+    expect(saved.at(-1)).toEqual({ id: 'theatre', label: 'Théâtre', active: true });
+
+    await user.click(screen.getByRole('button', { name: 'Undo' }));
+    expect(await screen.findByText('Undone')).toBeInTheDocument();
+    expect((await loadSettings()).activityTypes).toEqual(DEFAULT_SETTINGS.activityTypes);
+    expect(await within(form('Activities')).findByDisplayValue('Football')).toBeInTheDocument();
+  });
+
+  it('offers a stopped activity again', async () => {
+    await saveSetting('activityTypes', DEFAULT_SETTINGS.activityTypes.map((type) => (type.id === 'art' ? { ...type, active: false } : type)));
+    const user = renderSettings();
+    await user.click(await within(form('Activities')).findByRole('button', { name: /Offer again\s*Art/ }));
+    await user.click(saveIn('Activities'));
+    expect(await screen.findByText('Activities saved.')).toBeInTheDocument();
+    expect((await loadSettings()).activityTypes[0]).toEqual({ id: 'art', label: 'Art', active: true });
+  });
+
+  it('adds what was typed in the new-activity field when Save is tapped', async () => {
+    const user = renderSettings();
+    await user.type(within(form('Activities')).getByLabelText('New activity'), 'Dance');
+    await user.click(saveIn('Activities'));
+    expect(await screen.findByText('Activities saved.')).toBeInTheDocument();
+    expect((await loadSettings()).activityTypes.at(-1)).toEqual({ id: 'dance', label: 'Dance', active: true });
+  });
+
+  it('says why at the field when a name is empty or taken, and stores nothing', async () => {
+    const user = renderSettings();
+    const activities = form('Activities');
+    await user.clear(within(activities).getByLabelText('Name of activity 1'));
+    await user.click(saveIn('Activities'));
+    expect(await within(activities).findByText('Give the activity a name.')).toBeInTheDocument();
+    expect(within(activities).getByLabelText('Name of activity 1')).toHaveAttribute('aria-invalid', 'true');
+
+    await user.click(within(activities).getByRole('button', { name: 'Add' }));
+    expect(within(activities).getByLabelText('New activity')).toHaveAccessibleDescription(expect.stringContaining('Give the activity a name.'));
+    await user.type(within(activities).getByLabelText('New activity'), ' music ');
+    await user.click(within(activities).getByRole('button', { name: 'Add' }));
+    expect(within(activities).getByText('There is already an activity called Music.')).toBeInTheDocument();
+    await nothingStored();
+  });
+});
+
+describe('Settings: ratio limits, opening hours, time zone, child codes', () => {
+  it('saves the ratio limits', async () => {
+    const user = renderSettings();
+    const ratio = form('Ratio limits');
+    const max = within(ratio).getByLabelText('Children per volunteer, at most');
+    await user.clear(max);
+    await user.type(max, '6');
+    await user.click(within(ratio).getByLabelText('Children present with no volunteer is a warning'));
+    await user.click(saveIn('Ratio limits'));
+    expect(await screen.findByText('Ratio limits saved.')).toBeInTheDocument();
+    expect((await loadSettings()).ratioLimits).toEqual({ maxChildrenPerVolunteer: 6, requireVolunteerWhenChildrenPresent: false });
+  });
+
+  it.each(['0', '51', ''])('refuses %j children per volunteer at the field, storing nothing', async (typed) => {
+    const user = renderSettings();
+    const max = within(form('Ratio limits')).getByLabelText('Children per volunteer, at most');
+    await user.clear(max);
+    if (typed) await user.type(max, typed);
+    await user.click(saveIn('Ratio limits'));
+    expect(await screen.findByText('Choose a whole number from 1 to 50.')).toBeInTheDocument();
+    expect(max).toHaveAttribute('aria-invalid', 'true');
+    expect(max).toHaveAccessibleDescription(expect.stringContaining('Choose a whole number from 1 to 50.'));
+    await nothingStored();
+  });
+
+  it('saves the opening hours', async () => {
+    const user = renderSettings();
+    const hours = form('Opening hours');
+    await user.clear(within(hours).getByLabelText('Opens at'));
+    await user.type(within(hours).getByLabelText('Opens at'), '10:00');
+    await user.clear(within(hours).getByLabelText('Closes at'));
+    await user.type(within(hours).getByLabelText('Closes at'), '17:30');
+    await user.click(saveIn('Opening hours'));
+    expect(await screen.findByText('Opening hours saved.')).toBeInTheDocument();
+    expect((await loadSettings()).openingHours).toEqual({ opens: '10:00', closes: '17:30' });
+  });
+
+  it('refuses opening after closing, and an empty time, at the field', async () => {
+    const user = renderSettings();
+    const hours = form('Opening hours');
+    await user.clear(within(hours).getByLabelText('Opens at'));
+    await user.type(within(hours).getByLabelText('Opens at'), '19:00');
+    await user.click(saveIn('Opening hours'));
+    expect(await within(hours).findByText('The closing time must be after the opening time.')).toBeInTheDocument();
+    expect(within(hours).getByLabelText('Closes at')).toHaveAttribute('aria-invalid', 'true');
+
+    await user.clear(within(hours).getByLabelText('Opens at'));
+    await user.click(saveIn('Opening hours'));
+    expect(await within(hours).findByText('Type a time like 09:30.')).toBeInTheDocument();
+    expect(within(hours).getByLabelText('Opens at')).toHaveAttribute('aria-invalid', 'true');
+    await nothingStored();
+  });
+
+  it('saves the time zone, warning what changing it does', async () => {
+    const user = renderSettings();
+    const zone = within(form('Time zone')).getByLabelText('The centre’s time zone');
+    expect(zone).toHaveValue('Europe/Paris');
+    expect(zone).toHaveAccessibleDescription(expect.stringContaining('changes which day new records fall on'));
+    await user.selectOptions(zone, 'Asia/Beirut');
+    await user.click(saveIn('Time zone'));
+    expect(await screen.findByText('Time zone saved: Asia/Beirut.')).toBeInTheDocument();
+    expect((await loadSettings()).timeZone).toBe('Asia/Beirut');
+  });
+
+  it('saves the child-code scheme', async () => {
+    const user = renderSettings();
+    const codes = form('Child codes');
+    expect(within(codes).getByRole('radio', { name: 'Codes issued by the app' })).toBeChecked();
+    await user.click(within(codes).getByRole('radio', { name: 'Pre-numbered wristbands, typed in' }));
+    await user.click(saveIn('Child codes'));
+    expect(await screen.findByText('Child codes saved.')).toBeInTheDocument();
+    expect((await loadSettings()).codeScheme).toBe('wristband');
+  });
+
+  it('shows a setting synced from another tablet', async () => {
+    renderSettings();
+    await saveSetting('ratioLimits', { maxChildrenPerVolunteer: 12, requireVolunteerWhenChildrenPresent: true });
+    expect(await within(form('Ratio limits')).findByDisplayValue('12')).toBeInTheDocument();
+  });
+});
+
+describe('Settings: this tablet', () => {
+  it('switches the language at once, re-rendering in French, and Undo switches back', async () => {
+    const user = renderSettings();
+    await user.click(screen.getByRole('radio', { name: 'Français' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Réglages' })).toBeInTheDocument();
+    expect(await screen.findByText('Cette tablette parle maintenant français.')).toBeInTheDocument();
+    expect(screen.getByRole('form', { name: 'Horaires d’ouverture' })).toBeInTheDocument();
+    expect(globalThis.localStorage.getItem('daybook.language')).toBe('fr');
+
+    await user.click(screen.getByRole('button', { name: 'Annuler' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
+  });
+
+  it('makes the tablet a volunteer’s at once: centre settings turn read-only; and back to a lead’s', async () => {
+    const user = renderSettings();
+    await user.click(screen.getByRole('radio', { name: 'A volunteer' }));
+    expect(await screen.findByText('This tablet is now a volunteer’s tablet.')).toBeInTheDocument();
+    expect(await screen.findByText(/Only a lead can change the centre’s settings/)).toBeInTheDocument();
+    expect(await loadDeviceRole()).toBe('volunteer');
+    expect(within(form('Ratio limits')).queryByRole('button', { name: /^Save/ })).not.toBeInTheDocument();
+    expect(within(form('Ratio limits')).getByLabelText('Children per volunteer, at most')).toBeDisabled();
+
+    await user.click(screen.getByRole('radio', { name: 'A lead' }));
+    expect(await screen.findByText('This tablet is now a lead’s tablet.')).toBeInTheDocument();
+    expect(await within(form('Ratio limits')).findByRole('button', { name: /^Save/ })).toBeInTheDocument();
+    expect(await loadDeviceRole()).toBe('lead');
+  });
+
+  it('Undo of a role change puts the role back', async () => {
+    const user = renderSettings();
+    await user.click(screen.getByRole('radio', { name: 'A volunteer' }));
+    await user.click(await screen.findByRole('button', { name: 'Undo' }));
+    expect(await screen.findByText('Undone')).toBeInTheDocument();
+    expect(await loadDeviceRole()).toBe('lead');
+  });
+});
+
+describe('Settings: a volunteer device', () => {
+  it('shows the centre settings read-only with the sentence saying a lead can change them', async () => {
+    await setDeviceRole('volunteer');
+    renderSettings();
+    expect(await screen.findByText(/Only a lead can change the centre’s settings/)).toBeInTheDocument();
+    for (const name of ['Activities', 'Ratio limits', 'Opening hours', 'Time zone', 'Child codes']) {
+      expect(within(form(name)).queryByRole('button', { name: /^Save/ })).not.toBeInTheDocument();
+    }
+    expect(within(form('Activities')).getByLabelText('Name of activity 1')).toBeDisabled();
+    expect(within(form('Time zone')).getByLabelText('The centre’s time zone')).toBeDisabled();
+    expect(within(form('Child codes')).getByRole('radio', { name: 'Pre-numbered wristbands, typed in' })).toBeDisabled();
+    // This tablet's own settings stay the volunteer's to change.
+    expect(screen.getByRole('radio', { name: 'Français' })).toBeEnabled();
+  });
+});
+
+async function axeViolations(): Promise<string[]> {
+  // Colour contrast needs a layout engine, which jsdom lacks; the e2e axe run in Chromium covers it.
+  const result = await axe.run(document.body, { rules: { 'color-contrast': { enabled: false } } });
+  return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
+
+// axe walks every node, the time zone's ~400 options too: seconds in jsdom, more on a busy CI.
+const AXE_TIMEOUT = 20_000;
+
+describe('Settings: accessibility', () => {
+  it('has no axe violations for a lead, with field errors and a confirmation showing', async () => {
+    const user = renderSettings();
+    await user.clear(within(form('Activities')).getByLabelText('Name of activity 1'));
+    await user.click(saveIn('Activities'));
+    await user.clear(within(form('Ratio limits')).getByLabelText('Children per volunteer, at most'));
+    await user.click(saveIn('Ratio limits'));
+    await user.click(within(form('Child codes')).getByRole('radio', { name: 'Pre-numbered wristbands, typed in' }));
+    await user.click(saveIn('Child codes'));
+    await screen.findByText('Child codes saved.');
+    expect(await axeViolations()).toEqual([]);
+  }, AXE_TIMEOUT);
+
+  it('has no axe violations on a volunteer device', async () => {
+    await setDeviceRole('volunteer');
+    renderSettings();
+    await screen.findByText(/Only a lead can change the centre’s settings/);
+    expect(await axeViolations()).toEqual([]);
+  }, AXE_TIMEOUT);
+});
