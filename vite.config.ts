@@ -32,7 +32,13 @@ export default defineConfig({
           { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
           { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
-        shortcuts: [{ name: 'Today', short_name: 'Today', url: '/' }],
+        // Long-press the home-screen icon to open a screen directly.
+        shortcuts: [
+          { name: 'Today', short_name: 'Today', url: '/' },
+          { name: 'Sessions', short_name: 'Sessions', url: '/sessions' },
+          { name: 'Shifts', short_name: 'Shifts', url: '/shifts' },
+          { name: 'Close the day', short_name: 'Close day', url: '/close' },
+        ],
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],

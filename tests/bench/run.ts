@@ -6,12 +6,14 @@
 import { launchBrowser } from '../e2e/support/harness';
 import { firstLoadJavaScript, offlineStart } from './first-load';
 import { report, type BenchResult } from './report';
+import { busyTablet } from './tablet';
 
 const browser = await launchBrowser();
 const results: BenchResult[] = [];
 try {
   results.push(await firstLoadJavaScript(browser));
   results.push(...(await offlineStart(browser)));
+  results.push(...(await busyTablet(browser)));
 } finally {
   await browser.close();
 }

@@ -52,7 +52,7 @@ describe('Daybook offline, in Chromium against the real server', () => {
       // Still offline: a reload comes from the service worker and the child is still in.
       await page.reload();
       await page.getByRole('button', { name: `Check out ${reading}` }).waitFor();
-      expect(await page.getByRole('region', { name: 'Children in' }).textContent()).toContain('1');
+      expect(await page.getByTestId('children-in').textContent()).toBe('1');
       const stored = await page.evaluate(async () => {
         const open = indexedDB.open('daybook');
         const db = await new Promise<IDBDatabase>((resolve, reject) => {

@@ -1,12 +1,8 @@
-import { useEffect, useRef } from 'react';
+import { Suspense, useEffect, useRef } from 'react';
 import { useT } from '../i18n/i18n';
-import { TodayScreen } from '../features/today/today-screen';
 import { UpdatePrompt } from '../pwa/update-prompt';
 import { Link, usePath } from './router';
-
-type Screen = { path: string; title: 'navToday'; render: () => React.ReactNode };
-
-const SCREENS: readonly Screen[] = [{ path: '/', title: 'navToday', render: () => <TodayScreen /> }];
+import { SCREENS } from './screens';
 
 export function App() {
   const t = useT();
@@ -42,7 +38,13 @@ export function App() {
         </nav>
       </header>
       <main id="main" ref={mainRef} tabIndex={-1}>
-        {screen ? screen.render() : <NotFound />}
+        {screen ? (
+          <Suspense fallback={<p className="loading">{t('loading')}</p>}>
+            <screen.component />
+          </Suspense>
+        ) : (
+          <NotFound />
+        )}
       </main>
       <UpdatePrompt />
     </>

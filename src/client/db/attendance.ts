@@ -3,6 +3,7 @@ import { uuidv7 } from '../../shared/ids';
 import { db } from './db';
 import type { Stored } from './database';
 import { assertDayWritable } from './day-guard';
+import { leaveRunningSession, undoSessionChange, type SessionChange } from './sessions';
 import { loadSettings } from './settings';
 import { inWriteTransaction, InvalidWriteError, writeInTransaction } from './write';
 
@@ -10,9 +11,8 @@ type Kind = 'in' | 'out';
 
 async function recordAttendance(childId: string, kind: Kind, now: number): Promise<Stored<'attendance'>> {
   return inWriteTransaction(async () => {
-    const child = await db.children.get(childId);
+    const [child, { timeZone }] = await Promise.all([db.children.get(childId), loadSettings()]);
     if (!child || child.deleted) throw new InvalidWriteError('childId: no such child on this tablet');
-    const { timeZone } = await loadSettings();
     const day = centreDay(now, timeZone);
     await assertDayWritable(day);
     return writeInTransaction('attendance', uuidv7(now), { childId, day, kind, at: now, deleted: false }, { create: true, now });
@@ -24,9 +24,26 @@ export function checkIn(childId: string, now = Date.now()): Promise<Stored<'atte
   return recordAttendance(childId, 'in', now);
 }
 
-/** Checks a child out. */
-export function checkOut(childId: string, now = Date.now()): Promise<Stored<'attendance'>> {
-  return recordAttendance(childId, 'out', now);
+export type CheckOut = { event: Stored<'attendance'>; sessionChange: SessionChange | null };
+
+/**
+ * Checks a child out, and takes them out of the activity session they were in, in the same
+ * transaction: a child who has gone home must not count in a session's headcount.
+ */
+export function checkOut(childId: string, now = Date.now()): Promise<CheckOut> {
+  return inWriteTransaction(async () => {
+    const event = await recordAttendance(childId, 'out', now);
+    const sessionChange = await leaveRunningSession(childId, now);
+    return { event, sessionChange };
+  });
+}
+
+/** Undo of a check-out: voids the event and puts the child back in their session, together. */
+export function undoCheckOut(checkOut: CheckOut, now = Date.now()): Promise<void> {
+  return inWriteTransaction(async () => {
+    await voidAttendance(checkOut.event.id, now);
+    if (checkOut.sessionChange) await undoSessionChange(checkOut.sessionChange, now);
+  });
 }
 
 /** Undo: voids an attendance event. Events are never edited, only marked deleted. */

@@ -19,7 +19,7 @@ export async function isDayClosed(day: string): Promise<boolean> {
  * before writing, so a close that lands first wins.
  */
 export async function assertDayWritable(day: string): Promise<void> {
-  if (!(await isDayClosed(day))) return;
-  if ((await loadDeviceRole()) === 'lead') return;
+  const [closed, role] = await Promise.all([isDayClosed(day), loadDeviceRole()]);
+  if (!closed || role === 'lead') return;
   throw new DayClosedError(`day: ${day} is closed; only a lead can change it`);
 }

@@ -17,22 +17,20 @@ export type WriteOptions = {
   now?: number;
 };
 
-/**
- * Stamps the next HLC inside the caller's transaction. The clock row is read and written in the
- * same transaction as the record, so two tabs (one node) can never stamp the same HLC.
- */
-export async function nextHlc(now: number): Promise<string> {
+/** The device's clock and its learned offset from the server, read inside the write's transaction. */
+async function readClock(): Promise<{ last: string; serverOffset: number }> {
   const [clock, offset] = await Promise.all([db.meta.get('clock'), db.meta.get('serverOffset')]);
   if (clock?.key !== 'clock') throw new Error('the local database has no clock row');
-  const serverOffset = offset?.key === 'serverOffset' ? offset.ms : 0;
-  const next = formatHlc(tick(parseHlc(clock.hlc), now, serverOffset));
-  await db.meta.put({ key: 'clock', hlc: next } satisfies MetaRow);
-  return next;
+  return { last: clock.hlc, serverOffset: offset?.key === 'serverOffset' ? offset.ms : 0 };
 }
 
 /**
  * Puts the fields on a record of `table` and appends the op to the outbox in the same
  * transaction: both commit or neither does. Must be called inside `inWriteTransaction`.
+ *
+ * The clock row is read and written in the same transaction as the record, so two tabs (one
+ * node) can never stamp the same HLC. Reads go out together and writes go out together: each
+ * await is a trip through the event loop, which a throttled tablet feels on every tap.
  */
 export async function writeInTransaction<T extends TableName>(
   table: T,
@@ -42,19 +40,18 @@ export async function writeInTransaction<T extends TableName>(
 ): Promise<Stored<T>> {
   const checked = opFieldsSchema(table).safeParse(fields);
   if (!checked.success) throw new InvalidWriteError(describeIssues(checked.error));
-  const hlc = await nextHlc(options.now ?? Date.now());
   const store = db.table<Stored<T>, string>(table);
-  const existing = await store.get(id);
+  const [clock, existing] = await Promise.all([readClock(), store.get(id)]);
   if (options.create && !existing) {
     const whole = recordSchema(table).safeParse({ deleted: false, ...checked.data, id });
     if (!whole.success) throw new InvalidWriteError(describeIssues(whole.error));
   }
+  const hlc = formatHlc(tick(parseHlc(clock.last), options.now ?? Date.now(), clock.serverOffset));
   const opFields = { ...(checked.data as Record<string, unknown>) };
   if (options.create && !existing && !('deleted' in opFields)) opFields.deleted = false;
   const { next } = mergeOp(existing ? toReplica(existing) : undefined, { hlc, fields: opFields });
   const row = fromReplica<T>(id, next);
-  await store.put(row);
-  await db.outbox.add({ table, id, hlc, fields: opFields });
+  await Promise.all([db.meta.put({ key: 'clock', hlc } satisfies MetaRow), store.put(row), db.outbox.add({ table, id, hlc, fields: opFields })]);
   return row;
 }
 

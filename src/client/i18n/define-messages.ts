@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { format, useI18n, type Language, type Translate } from './i18n';
+import { format, useI18n, type Language } from './i18n';
 
 /**
  * A feature's own message catalogue, in every language the app speaks. Each feature keeps its

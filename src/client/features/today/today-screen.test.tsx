@@ -1,9 +1,14 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitForElementToBeRemoved, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { issueCode } from '../../../shared/codes';
 import { db } from '../../db/db';
+import { checkIn } from '../../db/attendance';
 import { registerChild } from '../../db/children';
+import { setDeviceRole } from '../../db/device';
+import { writeRecord } from '../../db/write';
+import { centreDay } from '../../../shared/dates';
+import { dayCloseId, uuidv7 } from '../../../shared/ids';
 import { I18nProvider } from '../../i18n/i18n';
 import { TodayScreen } from './today-screen';
 
@@ -20,6 +25,8 @@ function renderToday() {
 }
 
 const codeField = () => screen.getByRole('textbox', { name: 'Child code' });
+/** A headcount figure by its label: the <dd> of the <dt> that names it. */
+const figure = (label: string) => within(screen.getByRole('region', { name: 'Headcount' })).getByText(label).nextElementSibling;
 const presentList = () => screen.getByRole('region', { name: 'Children here now' });
 
 beforeEach(async () => {
@@ -37,7 +44,7 @@ describe('Today: checking children in and out', () => {
     await user.click(screen.getByRole('button', { name: 'Check in or out' }));
     expect(await screen.findByText('4173 K' + code[5] + ' checked in')).toBeInTheDocument();
     expect(await within(presentList()).findByRole('button', { name: /Check out\s*4173 K/ })).toBeInTheDocument();
-    expect(screen.getByRole('region', { name: 'Children in' })).toHaveTextContent('1');
+    expect(figure('Children in')).toHaveTextContent('1');
 
     await user.type(codeField(), code);
     await user.click(screen.getByRole('button', { name: 'Check in or out' }));
@@ -151,3 +158,101 @@ function swapFirstTwo(code: string): string {
   // 4173K? -> 1473K?: a swapped pair the check character must catch.
   return code[1]! + code[0]! + code.slice(2);
 }
+
+describe('Today: keypad and suggestions', () => {
+  it('types a code on the keypad and checks the child in', async () => {
+    const code = issueCode('K', 4173);
+    await registerChild(code, profile);
+    const user = renderToday();
+    const keypad = screen.getByRole('group', { name: 'Keypad' });
+    for (const digit of code.slice(0, 4)) await user.click(within(keypad).getByRole('button', { name: digit }));
+    await user.click(within(keypad).getByRole('button', { name: 'ABC' }));
+    for (const letter of code.slice(4)) await user.click(within(keypad).getByRole('button', { name: letter }));
+    expect(codeField()).toHaveValue(code);
+    await user.click(within(keypad).getByRole('button', { name: /Delete/ }));
+    expect(codeField()).toHaveValue(code.slice(0, 5));
+    await user.click(within(keypad).getByRole('button', { name: code[5]! }));
+    await user.click(screen.getByRole('button', { name: 'Check in or out' }));
+    expect(await screen.findByText(/checked in/)).toBeInTheDocument();
+  });
+
+  it('suggests registered children as the code is typed; one tap checks the suggested child in, another out', async () => {
+    await registerChild(issueCode('K', 4173), profile);
+    await registerChild(issueCode('K', 4174), profile);
+    await registerChild(issueCode('K', 5100), profile);
+    const user = renderToday();
+    await user.type(codeField(), '417');
+    const suggestions = await screen.findByRole('region', { name: 'Matching children' });
+    expect(within(suggestions).getAllByRole('button')).toHaveLength(2);
+    await user.click(within(suggestions).getByRole('button', { name: /4174 K.*check in/ }));
+    expect(await screen.findByText(/4174 K. checked in/)).toBeInTheDocument();
+    expect(codeField()).toHaveValue('');
+
+    await user.type(codeField(), '4174');
+    await user.click(await screen.findByRole('button', { name: /4174 K.*check out/ }));
+    expect(await screen.findByText(/4174 K. checked out/)).toBeInTheDocument();
+  });
+});
+
+describe('Today: the headcount', () => {
+  async function volunteerOnDuty(name: string) {
+    const id = uuidv7();
+    await writeRecord('volunteers', id, { displayName: name, active: true }, { create: true });
+    const now = Date.now();
+    await writeRecord('shifts', uuidv7(), { volunteerId: id, day: centreDay(now, 'Europe/Paris'), kind: 'on', at: now }, { create: true });
+  }
+
+  it('warns when children are present and no volunteer is on duty', async () => {
+    const { child } = await registerChild(issueCode('K', 4173), profile);
+    await checkIn(child.id);
+    renderToday();
+    expect(await screen.findByRole('alert')).toHaveTextContent('no volunteer is on duty');
+    expect(screen.getByRole('region', { name: 'Headcount' })).toHaveClass('warning');
+  });
+
+  it('shows children, volunteers on duty and the ratio, and warns past the limit', async () => {
+    await volunteerOnDuty('Amira');
+    for (let serial = 4100; serial < 4109; serial++) {
+      const { child } = await registerChild(issueCode('K', serial), profile);
+      await checkIn(child.id);
+    }
+    renderToday();
+    expect(await screen.findByRole('alert')).toHaveTextContent('Too many children: at most 8 per volunteer, so 8 for those on duty. 1 over.');
+    expect(figure('Children in')).toHaveTextContent('9');
+    expect(figure('Volunteers on duty')).toHaveTextContent('1');
+    expect(figure('Children per volunteer')).toHaveTextContent('9');
+
+    await volunteerOnDuty('Jo');
+    await waitForElementToBeRemoved(() => screen.queryByRole('alert'));
+    expect(figure('Children per volunteer')).toHaveTextContent('4.5');
+    expect(screen.getByRole('region', { name: 'Headcount' })).not.toHaveClass('warning');
+  });
+});
+
+describe('Today: a closed day', () => {
+  async function closeToday() {
+    const day = centreDay(Date.now(), 'Europe/Paris');
+    await writeRecord('dayCloses', dayCloseId(day), { day, closedAt: Date.now(), closedBy: 'v1', notes: '' }, { create: true });
+  }
+
+  it('is read-only on a volunteer device: the code field and tiles do nothing', async () => {
+    const { child } = await registerChild(issueCode('K', 4173), profile);
+    await checkIn(child.id);
+    await closeToday();
+    await setDeviceRole('volunteer');
+    renderToday();
+    expect(await screen.findByText('This day is closed. Only a lead can change it.')).toBeInTheDocument();
+    expect(await within(presentList()).findByRole('button', { name: /Check out\s*4173 K/ })).toBeDisabled();
+    expect(codeField()).toBeDisabled();
+  });
+
+  it('stays correctable on a lead device', async () => {
+    const { child } = await registerChild(issueCode('K', 4173), profile);
+    await checkIn(child.id);
+    await closeToday();
+    const user = renderToday();
+    expect(await screen.findByText('This day is closed. As a lead you can still correct it.')).toBeInTheDocument();
+    await user.click(await within(presentList()).findByRole('button', { name: /Check out\s*4173 K/ }));
+    expect(await screen.findByText(/checked out/)).toBeInTheDocument();
+  });
+});

@@ -1,29 +1,50 @@
-import { useEffect, useState } from 'react';
-import { formatCodeForReading, type CodeProblem } from '../../../shared/codes';
-import { checkIn, checkOut, voidAttendance } from '../../db/attendance';
-import { lookUpCode, registerAndCheckIn, undoRegistration, type ChildProfile } from '../../db/children';
-import { useCentreSettings, useNow } from '../../db/hooks';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { centreDay } from '../../../shared/dates';
+import { isDayClosed } from '../../db/day-guard';
+import { useDeviceRole } from '../../db/device';
+import { useCentreSettings, useNow } from '../../db/hooks';
+import { useOnDuty, usePresentChildren, type PresentChild } from '../../db/presence-hooks';
 import { useT } from '../../i18n/i18n';
-import { NoticeBar, useNotice, type Notice } from '../../ui/notice';
+import { NoticeBar, useNotice } from '../../ui/notice';
 import { FindChild } from './find-child';
+import { Headcount } from './headcount';
 import { PresentList } from './present-list';
 import { RegisterChild } from './register-child';
-import { usePresentChildren, type PresentChild } from '../../db/presence-hooks';
+import { useAttendanceActions } from './use-attendance-actions';
+import './today.css';
 
 type Registering = { code: string | null } | null;
 
 let markedUsable = false;
 
-/** The volunteer's home screen: who is here, and checking children in and out. */
+/** The volunteer's home screen: who is here, the ratio, and checking children in and out. */
 export function TodayScreen() {
   const t = useT();
   const settings = useCentreSettings();
   const now = useNow();
   const day = centreDay(now, settings.timeZone);
   const present = usePresentChildren(day);
+  const onDuty = useOnDuty(day);
+  const role = useDeviceRole();
+  const closed = useLiveQuery(() => isDayClosed(day), [day], false);
+  const readOnly = closed && role !== 'lead';
   const [registering, setRegistering] = useState<Registering>(null);
-  const { notice, show, showError, clear } = useNotice();
+  const notices = useNotice();
+  const presentIds = useMemo(() => new Set((present ?? []).map((entry) => entry.child.id)), [present]);
+  const actions = useAttendanceActions({
+    scheme: settings.codeScheme,
+    isPresent: (childId) => presentIds.has(childId),
+    notices,
+    onUnknownCode: (code) => setRegistering({ code }),
+  });
+
+  // A stable callback for the memoised tiles, always calling the latest actions.
+  const latestActions = useRef(actions);
+  useLayoutEffect(() => {
+    latestActions.current = actions;
+  });
+  const checkOutTile = useCallback((entry: PresentChild) => void latestActions.current.toggle(entry.child), []);
 
   useEffect(() => {
     // The benchmark's "Today is usable" moment: the present list has been read and drawn.
@@ -33,77 +54,44 @@ export function TodayScreen() {
     }
   }, [present]);
 
-  const failed = (error: unknown) => showError(t('writeFailed', { reason: error instanceof Error ? error.message : String(error) }));
-
-  const submitCode = async (typed: string): Promise<CodeProblem | null> => {
-    const found = await lookUpCode(typed, settings.codeScheme);
-    if (found.status === 'invalid') return found.problem;
-    if (found.status === 'unknown') {
-      clear();
-      setRegistering({ code: found.code });
-      return null;
-    }
-    setRegistering(null);
-    const isPresent = present?.some((entry) => entry.child.id === found.child.id) ?? false;
-    try {
-      const code = formatCodeForReading(found.code);
-      const event = isPresent ? await checkOut(found.child.id) : await checkIn(found.child.id);
-      show(t(isPresent ? 'checkedOut' : 'checkedIn', { code }), () => voidAttendance(event.id).then(() => undefined));
-    } catch (error) {
-      failed(error);
-    }
-    return null;
-  };
-
-  const register = async (profile: ChildProfile) => {
-    try {
-      const visit = await registerAndCheckIn(registering?.code ?? null, profile);
-      setRegistering(null);
-      show(t('registeredAndCheckedIn', { code: formatCodeForReading(visit.child.code ?? '') }), () => undoRegistration(visit));
-    } catch (error) {
-      failed(error);
-    }
-  };
-
-  const checkOutTile = async (entry: PresentChild) => {
-    try {
-      const event = await checkOut(entry.child.id);
-      show(t('checkedOut', { code: formatCodeForReading(entry.child.code ?? '') }), () => voidAttendance(event.id).then(() => undefined));
-    } catch (error) {
-      failed(error);
-    }
-  };
-
-  const undo = async (undone: Notice) => {
-    try {
-      await undone.undo?.();
-      show(t('undone'));
-    } catch (error) {
-      failed(error);
-    }
-  };
-
   return (
     <div className="today">
       <h1 className="visually-hidden">{t('todayTitle')}</h1>
-      <section className="headcount" aria-label={t('childrenIn')}>
-        <p className="count">
-          <span className="count-number">{present?.length ?? 0}</span> <span className="count-label">{t('childrenIn')}</span>
+      <Headcount children={present?.length ?? 0} volunteers={onDuty?.length ?? 0} limits={settings.ratioLimits} />
+      {closed && (
+        <p className="day-closed" role="status">
+          {readOnly ? t('dayClosedReadOnly') : t('dayClosedLead')}
         </p>
-      </section>
-      <NoticeBar notice={notice} undoLabel={t('undo')} onUndo={(n) => void undo(n)} />
-      {registering ? (
-        <RegisterChild code={registering.code} onRegister={register} onCancel={() => setRegistering(null)} />
+      )}
+      <NoticeBar notice={notices.notice} undoLabel={t('undo')} onUndo={(notice) => void actions.undo(notice.undo)} />
+      {registering && !readOnly ? (
+        <RegisterChild
+          code={registering.code}
+          onRegister={async (profile) => {
+            if (await actions.register(registering.code, profile)) setRegistering(null);
+          }}
+          onCancel={() => setRegistering(null)}
+        />
       ) : (
         <FindChild
-          onSubmitCode={submitCode}
+          scheme={settings.codeScheme}
+          presentIds={presentIds}
+          disabled={readOnly}
+          onSubmitCode={actions.submitCode}
+          onChooseChild={actions.toggle}
           onNewChild={() => {
-            clear();
+            notices.clear();
             setRegistering({ code: null });
           }}
         />
       )}
-      <PresentList present={present ?? []} now={now} timeZone={settings.timeZone} onCheckOut={(entry) => void checkOutTile(entry)} />
+      <PresentList
+        present={present ?? []}
+        now={now}
+        timeZone={settings.timeZone}
+        disabled={readOnly}
+        onCheckOut={checkOutTile}
+      />
     </div>
   );
 }

@@ -1,0 +1,23 @@
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import type { MessageKey } from '../i18n/en';
+import { TodayScreen } from '../features/today/today-screen';
+
+/**
+ * Every screen and its address. Today is in the first load; the others are separate chunks,
+ * fetched when first opened (the service worker precaches them all, so they open offline too),
+ * which keeps the first load of a cheap tablet within its budget.
+ */
+export type Screen = { path: string; title: MessageKey; component: ComponentType | LazyExoticComponent<ComponentType> };
+
+const SessionsScreen = lazy(() => import('../features/sessions/sessions-screen').then((module) => ({ default: module.SessionsScreen })));
+const ShiftsScreen = lazy(() => import('../features/shifts/shifts-screen').then((module) => ({ default: module.ShiftsScreen })));
+const CloseDayScreen = lazy(() => import('../features/close/close-day-screen').then((module) => ({ default: module.CloseDayScreen })));
+const SettingsScreen = lazy(() => import('../features/settings/settings-screen').then((module) => ({ default: module.SettingsScreen })));
+
+export const SCREENS: readonly Screen[] = [
+  { path: '/', title: 'navToday', component: TodayScreen },
+  { path: '/sessions', title: 'navSessions', component: SessionsScreen },
+  { path: '/shifts', title: 'navShifts', component: ShiftsScreen },
+  { path: '/close', title: 'navClose', component: CloseDayScreen },
+  { path: '/settings', title: 'navSettings', component: SettingsScreen },
+];

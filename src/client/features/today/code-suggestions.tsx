@@ -1,0 +1,53 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { formatCodeForReading, normaliseCode, type CodeScheme } from '../../../shared/codes';
+import { db } from '../../db/db';
+import type { Stored } from '../../db/database';
+import { useT } from '../../i18n/i18n';
+
+const MAX_SUGGESTIONS = 6;
+
+/** Registered children whose code starts with what was typed so far, by the `code` index. */
+function useCodeSuggestions(typed: string, scheme: CodeScheme): Stored<'children'>[] {
+  const prefix = normaliseCode(typed, scheme);
+  return (
+    useLiveQuery(async () => {
+      if (prefix.length === 0) return [];
+      const matches = await db.children.where('code').startsWith(prefix).limit(MAX_SUGGESTIONS + 4).toArray();
+      return matches.filter((child) => !child.deleted).slice(0, MAX_SUGGESTIONS);
+    }, [prefix]) ?? []
+  );
+}
+
+type CodeSuggestionsProps = {
+  typed: string;
+  scheme: CodeScheme;
+  presentIds: ReadonlySet<string>;
+  onChoose: (child: Stored<'children'>) => void;
+};
+
+/** Suggestions as the volunteer types: one tap checks the suggested child in or out. */
+export function CodeSuggestions({ typed, scheme, presentIds, onChoose }: CodeSuggestionsProps) {
+  const t = useT();
+  const suggestions = useCodeSuggestions(typed, scheme);
+  if (suggestions.length === 0) return null;
+  return (
+    <section className="suggestions" aria-labelledby="suggestions-title">
+      <h3 id="suggestions-title" className="suggestions-title">
+        {t('suggestionsTitle')}
+      </h3>
+      <ul className="suggestion-list">
+        {suggestions.map((child) => {
+          const present = presentIds.has(child.id);
+          return (
+            <li key={child.id}>
+              <button type="button" className="button suggestion" onClick={() => onChoose(child)}>
+                <span className="suggestion-code">{formatCodeForReading(child.code ?? '')}</span>
+                <span className="suggestion-action">{present ? t('suggestionCheckOut') : t('suggestionCheckIn')}</span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
