@@ -15,7 +15,7 @@ async function recordAttendance(childId: string, kind: Kind, now: number): Promi
     if (!child || child.deleted) throw new InvalidWriteError('childId: no such child on this tablet');
     const day = centreDay(now, timeZone);
     await assertDayWritable(day);
-    return writeInTransaction('attendance', uuidv7(now), { childId, day, kind, at: now, deleted: false }, { create: true, now });
+    return writeInTransaction('attendance', uuidv7(now), { childId, day, kind, at: now, deleted: false }, { create: true, fresh: true, now });
   });
 }
 

@@ -13,6 +13,11 @@ export class InvalidWriteError extends Error {
 export type WriteOptions = {
   /** The write makes a new record: every required field must be present. */
   create?: boolean;
+  /**
+   * The id was made for this write (a new UUIDv7), so no record can hold it yet: the read of
+   * the existing record is skipped. Only for immutable events created on this device.
+   */
+  fresh?: boolean;
   /** Wall clock, injected so tests control time. */
   now?: number;
 };
@@ -41,7 +46,7 @@ export async function writeInTransaction<T extends TableName>(
   const checked = opFieldsSchema(table).safeParse(fields);
   if (!checked.success) throw new InvalidWriteError(describeIssues(checked.error));
   const store = db.table<Stored<T>, string>(table);
-  const [clock, existing] = await Promise.all([readClock(), store.get(id)]);
+  const [clock, existing] = await Promise.all([readClock(), options.fresh ? undefined : store.get(id)]);
   if (options.create && !existing) {
     const whole = recordSchema(table).safeParse({ deleted: false, ...checked.data, id });
     if (!whole.success) throw new InvalidWriteError(describeIssues(whole.error));

@@ -48,7 +48,7 @@ describe('Today: checking children in and out', () => {
 
     await user.type(codeField(), code);
     await user.click(screen.getByRole('button', { name: 'Check in or out' }));
-    expect(await screen.findByText(/checked out/)).toBeInTheDocument();
+    expect(await screen.findByText(/^\d{4} \w+ checked out$/)).toBeInTheDocument();
     expect(await within(presentList()).findByText('No children checked in yet.')).toBeInTheDocument();
   });
 
@@ -58,7 +58,7 @@ describe('Today: checking children in and out', () => {
     const code = issueCode('K', 4100);
     await user.type(codeField(), `41-O0 ${code.slice(4)}`);
     await user.click(screen.getByRole('button', { name: 'Check in or out' }));
-    expect(await screen.findByText(/checked in/)).toBeInTheDocument();
+    expect(await screen.findByText(/^\d{4} \w+ checked in$/)).toBeInTheDocument();
   });
 
   it('checks a child out with one tap on their tile, and Undo brings them back', async () => {
@@ -69,7 +69,7 @@ describe('Today: checking children in and out', () => {
     await user.click(screen.getByRole('button', { name: 'Check in or out' }));
 
     await user.click(await within(presentList()).findByRole('button', { name: /Check out\s*4173 K/ }));
-    expect(await screen.findByText(/checked out/)).toBeInTheDocument();
+    expect(await screen.findByText(/^\d{4} \w+ checked out$/)).toBeInTheDocument();
     expect(await within(presentList()).findByText('No children checked in yet.')).toBeInTheDocument();
 
     await user.click(screen.getByRole('button', { name: 'Undo' }));
@@ -173,7 +173,7 @@ describe('Today: keypad and suggestions', () => {
     expect(codeField()).toHaveValue(code.slice(0, 5));
     await user.click(within(keypad).getByRole('button', { name: code[5]! }));
     await user.click(screen.getByRole('button', { name: 'Check in or out' }));
-    expect(await screen.findByText(/checked in/)).toBeInTheDocument();
+    expect(await screen.findByText(/^\d{4} \w+ checked in$/)).toBeInTheDocument();
   });
 
   it('suggests registered children as the code is typed; one tap checks the suggested child in, another out', async () => {
@@ -253,6 +253,6 @@ describe('Today: a closed day', () => {
     const user = renderToday();
     expect(await screen.findByText('This day is closed. As a lead you can still correct it.')).toBeInTheDocument();
     await user.click(await within(presentList()).findByRole('button', { name: /Check out\s*4173 K/ }));
-    expect(await screen.findByText(/checked out/)).toBeInTheDocument();
+    expect(await screen.findByText(/^\d{4} \w+ checked out$/)).toBeInTheDocument();
   });
 });

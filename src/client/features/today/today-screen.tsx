@@ -4,7 +4,7 @@ import { centreDay } from '../../../shared/dates';
 import { isDayClosed } from '../../db/day-guard';
 import { useDeviceRole } from '../../db/device';
 import { useCentreSettings, useNow } from '../../db/hooks';
-import { useOnDuty, usePresentChildren, type PresentChild } from '../../db/presence-hooks';
+import { useOnDuty, type PresentChild } from '../../db/presence-hooks';
 import { useT } from '../../i18n/i18n';
 import { NoticeBar, useNotice } from '../../ui/notice';
 import { FindChild } from './find-child';
@@ -12,6 +12,7 @@ import { Headcount } from './headcount';
 import { PresentList } from './present-list';
 import { RegisterChild } from './register-child';
 import { useAttendanceActions } from './use-attendance-actions';
+import { usePresentNow } from './use-present-now';
 import './today.css';
 
 type Registering = { code: string | null } | null;
@@ -24,7 +25,7 @@ export function TodayScreen() {
   const settings = useCentreSettings();
   const now = useNow();
   const day = centreDay(now, settings.timeZone);
-  const present = usePresentChildren(day);
+  const { present, applyCommitted } = usePresentNow(day);
   const onDuty = useOnDuty(day);
   const role = useDeviceRole();
   const closed = useLiveQuery(() => isDayClosed(day), [day], false);
@@ -37,6 +38,7 @@ export function TodayScreen() {
     isPresent: (childId) => presentIds.has(childId),
     notices,
     onUnknownCode: (code) => setRegistering({ code }),
+    onCommitted: applyCommitted,
   });
 
   // A stable callback for the memoised tiles, always calling the latest actions.

@@ -4,6 +4,7 @@ import { lookUpCode, registerAndCheckIn, undoRegistration, type ChildProfile } f
 import type { Stored } from '../../db/database';
 import { useT } from '../../i18n/i18n';
 import type { useNotice } from '../../ui/notice';
+import type { CommittedChange } from './use-present-now';
 
 type Notices = ReturnType<typeof useNotice>;
 
@@ -16,6 +17,8 @@ export function useAttendanceActions(options: {
   isPresent: (childId: string) => boolean;
   notices: Notices;
   onUnknownCode: (code: string) => void;
+  /** Told of each committed check-in or check-out, before its confirmation shows. */
+  onCommitted: (change: CommittedChange) => void;
 }) {
   const t = useT();
   const { show, showError } = options.notices;
@@ -28,9 +31,11 @@ export function useAttendanceActions(options: {
       const code = formatCodeForReading(child.code ?? '');
       if (present) {
         const done = await checkOut(child.id);
+        options.onCommitted({ kind: 'out', childId: child.id });
         show(t('checkedOut', { code }), () => undoCheckOut(done));
       } else {
         const event = await checkIn(child.id);
+        options.onCommitted({ kind: 'in', child, at: event.at ?? Date.now(), eventId: event.id });
         show(t('checkedIn', { code }), () => voidAttendance(event.id).then(() => undefined));
       }
     } catch (error) {
@@ -53,6 +58,7 @@ export function useAttendanceActions(options: {
   const register = async (code: string | null, profile: ChildProfile): Promise<boolean> => {
     try {
       const visit = await registerAndCheckIn(code, profile);
+      options.onCommitted({ kind: 'in', child: visit.child, at: Date.now(), eventId: visit.eventId });
       show(t('registeredAndCheckedIn', { code: formatCodeForReading(visit.child.code ?? '') }), () => undoRegistration(visit));
       return true;
     } catch (error) {
