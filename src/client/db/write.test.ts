@@ -135,3 +135,22 @@ describe('per-field clocks', () => {
     expect(row!._hlcs!.deleted! > row!._hlc).toBe(true);
   });
 });
+
+describe('several tablets in one process (for sync tests)', () => {
+  it('writes to the database it is given, with that database’s own clock and outbox', async () => {
+    const other = new DaybookDatabase('daybook-second-tablet');
+    await other.open();
+    try {
+      await writeRecord('volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, now: T0, database: other });
+      expect(await other.volunteers.get('v1')).toMatchObject({ displayName: 'Amira' });
+      expect(await other.outbox.count()).toBe(1);
+      expect(await db.volunteers.count()).toBe(0);
+      expect(await db.outbox.count()).toBe(0);
+      const node = await other.meta.get('device');
+      if (node?.key !== 'device') throw new Error('no device row');
+      expect((await other.outbox.toArray())[0]!.hlc.endsWith(node.node)).toBe(true);
+    } finally {
+      await other.delete();
+    }
+  });
+});

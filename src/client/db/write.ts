@@ -2,7 +2,7 @@ import { describeIssues, opFieldsSchema, recordSchema, type Fields, type TableNa
 import { formatHlc, parseHlc, tick } from '../../shared/hlc';
 import { mergeOp } from '../../shared/merge';
 import { db } from './db';
-import type { MetaRow, Stored } from './database';
+import type { DaybookDatabase, MetaRow, Stored } from './database';
 import { fromReplica, toReplica } from './replica';
 
 /** A write that the schema refuses. Nothing was stored; `message` names the field. */
@@ -18,13 +18,15 @@ export type WriteOptions = {
    * the existing record is skipped. Only for immutable events created on this device.
    */
   fresh?: boolean;
+  /** The database to write to: the device's own unless a test simulates several tablets. */
+  database?: DaybookDatabase;
   /** Wall clock, injected so tests control time. */
   now?: number;
 };
 
 /** The device's clock and its learned offset from the server, read inside the write's transaction. */
-async function readClock(): Promise<{ last: string; serverOffset: number }> {
-  const [clock, offset] = await Promise.all([db.meta.get('clock'), db.meta.get('serverOffset')]);
+async function readClock(database: DaybookDatabase): Promise<{ last: string; serverOffset: number }> {
+  const [clock, offset] = await Promise.all([database.meta.get('clock'), database.meta.get('serverOffset')]);
   if (clock?.key !== 'clock') throw new Error('the local database has no clock row');
   return { last: clock.hlc, serverOffset: offset?.key === 'serverOffset' ? offset.ms : 0 };
 }
@@ -45,8 +47,9 @@ export async function writeInTransaction<T extends TableName>(
 ): Promise<Stored<T>> {
   const checked = opFieldsSchema(table).safeParse(fields);
   if (!checked.success) throw new InvalidWriteError(describeIssues(checked.error));
-  const store = db.table<Stored<T>, string>(table);
-  const [clock, existing] = await Promise.all([readClock(), options.fresh ? undefined : store.get(id)]);
+  const database = options.database ?? db;
+  const store = database.table<Stored<T>, string>(table);
+  const [clock, existing] = await Promise.all([readClock(database), options.fresh ? undefined : store.get(id)]);
   if (options.create && !existing) {
     const whole = recordSchema(table).safeParse({ deleted: false, ...checked.data, id });
     if (!whole.success) throw new InvalidWriteError(describeIssues(whole.error));
@@ -56,16 +59,20 @@ export async function writeInTransaction<T extends TableName>(
   if (options.create && !existing && !('deleted' in opFields)) opFields.deleted = false;
   const { next } = mergeOp(existing ? toReplica(existing) : undefined, { hlc, fields: opFields });
   const row = fromReplica<T>(id, next);
-  await Promise.all([db.meta.put({ key: 'clock', hlc } satisfies MetaRow), store.put(row), db.outbox.add({ table, id, hlc, fields: opFields })]);
+  await Promise.all([
+    database.meta.put({ key: 'clock', hlc } satisfies MetaRow),
+    store.put(row),
+    database.outbox.add({ table, id, hlc, fields: opFields }),
+  ]);
   return row;
 }
 
 /** The tables a write transaction may touch: every synced table, the outbox and the clock. */
-const WRITE_SCOPE = ['children', 'attendance', 'sessions', 'participations', 'volunteers', 'shifts', 'dayCloses', 'settings', 'outbox', 'meta'];
+export const WRITE_SCOPE = ['children', 'attendance', 'sessions', 'participations', 'volunteers', 'shifts', 'dayCloses', 'settings', 'outbox', 'meta'];
 
 /** Runs `work` in one read-write transaction; any throw rolls every write in it back. */
-export function inWriteTransaction<R>(work: () => Promise<R>): Promise<R> {
-  return db.transaction('rw', WRITE_SCOPE, work);
+export function inWriteTransaction<R>(work: () => Promise<R>, database: DaybookDatabase = db): Promise<R> {
+  return database.transaction('rw', WRITE_SCOPE, work);
 }
 
 /** One write, in its own transaction. */
@@ -75,5 +82,5 @@ export function writeRecord<T extends TableName>(
   fields: Partial<Fields<T>>,
   options: WriteOptions = {},
 ): Promise<Stored<T>> {
-  return inWriteTransaction(() => writeInTransaction(table, id, fields, options));
+  return inWriteTransaction(() => writeInTransaction(table, id, fields, options), options.database);
 }
