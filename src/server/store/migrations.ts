@@ -27,4 +27,48 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 2,
+    name: 'devices and records',
+    // records.cursor is not a sequence: a sequence hands out numbers in the order transactions
+    // ask, not the order they commit, and a pull would skip a change that commits later with a
+    // lower number. centres.last_cursor is taken under the centre's row lock instead (sync/push.ts).
+    sql: `
+      ALTER TABLE centres ADD COLUMN last_cursor bigint NOT NULL DEFAULT 0;
+
+      CREATE TABLE devices (
+        id text PRIMARY KEY,
+        centre_id text NOT NULL REFERENCES centres,
+        name text NOT NULL,
+        role text NOT NULL CHECK (role IN ('lead', 'volunteer')),
+        token_hash text NOT NULL UNIQUE,
+        code_series text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        last_seen_at timestamptz,
+        revoked_at timestamptz,
+        acked_seq bigint NOT NULL DEFAULT 0,
+        UNIQUE (centre_id, code_series)
+      );
+
+      CREATE TABLE enrolment_codes (
+        code_hash text PRIMARY KEY,
+        centre_id text NOT NULL REFERENCES centres,
+        role text NOT NULL CHECK (role IN ('lead', 'volunteer')),
+        uses_left int NOT NULL,
+        expires_at timestamptz NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      CREATE TABLE records (
+        centre_id text NOT NULL REFERENCES centres,
+        tbl text NOT NULL,
+        id text NOT NULL,
+        fields jsonb NOT NULL,
+        hlcs jsonb NOT NULL,
+        cursor bigint NOT NULL,
+        PRIMARY KEY (centre_id, tbl, id)
+      );
+      CREATE INDEX records_centre_cursor ON records (centre_id, cursor);
+    `,
+  },
 ];

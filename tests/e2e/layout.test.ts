@@ -1,0 +1,93 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueCode } from '../../src/shared/codes';
+import { launchBrowser, newTablet, startServer, type RunningServer } from './support/harness';
+
+let browser: Browser;
+let server: RunningServer;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  server = await startServer();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const VIEWPORTS = [
+  { name: '10-inch tablet, landscape', width: 1280, height: 800 },
+  { name: '10-inch tablet, portrait', width: 800, height: 1280 },
+  { name: 'phone, portrait', width: 390, height: 844 },
+];
+const SCREENS = ['Today', 'Sessions', 'Shifts', 'Close day', 'Settings'];
+
+type Problem = string;
+
+/** Controls smaller than 48 px either way, text under 16 px, and anything wider than the screen. */
+async function layoutProblems(page: Page): Promise<Problem[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const visible = (element: Element) => {
+      const box = element.getBoundingClientRect();
+      const style = getComputedStyle(element);
+      return box.width > 0 && box.height > 0 && style.visibility !== 'hidden' && !element.closest('.visually-hidden, .skip-link');
+    };
+    const describe = (element: Element) =>
+      `${element.tagName.toLowerCase()}${element.className ? `.${String(element.className).split(' ').join('.')}` : ''} "${(element.textContent ?? '').trim().slice(0, 30)}"`;
+    for (const control of document.querySelectorAll('button, a[href], input:not([type=hidden]), select, textarea, summary')) {
+      if (!visible(control)) continue;
+      const box = control.getBoundingClientRect();
+      if (box.width < 47.5 || box.height < 47.5) problems.push(`target ${Math.round(box.width)}x${Math.round(box.height)}: ${describe(control)}`);
+    }
+    for (const element of document.querySelectorAll('main *, header *')) {
+      if (!visible(element) || !element.childNodes.length) continue;
+      const ownText = [...element.childNodes].some((node) => node.nodeType === Node.TEXT_NODE && (node.textContent ?? '').trim());
+      if (ownText && parseFloat(getComputedStyle(element).fontSize) < 16) problems.push(`text ${getComputedStyle(element).fontSize}: ${describe(element)}`);
+    }
+    if (document.documentElement.scrollWidth > window.innerWidth + 1) problems.push(`page ${document.documentElement.scrollWidth}px wide on a ${window.innerWidth}px screen`);
+    return problems;
+  });
+}
+
+describe('touch first, on a tablet either way up and on a phone', () => {
+  it('keeps every control at least 48 px, text at least 16 px, and nothing wider than the screen, on every screen', async () => {
+    const { context, page } = await newTablet(browser);
+    try {
+      await page.goto(server.url);
+      // Some content on every screen: two children in, a volunteer on duty, a running session.
+      for (const serial of [4173, 4174]) {
+        await page.getByRole('textbox', { name: 'Child code' }).fill(issueCode('K', serial));
+        await page.getByRole('button', { name: 'Check in or out' }).click();
+        const form = page.getByRole('form', { name: 'Register a child' });
+        await form.getByRole('radio', { name: '6-8' }).check();
+        await form.getByRole('radio', { name: 'Girl' }).check();
+        await form.getByRole('button', { name: 'Register and check in' }).click();
+        await page.getByText('registered and checked in').waitFor();
+      }
+      await page.getByRole('link', { name: 'Shifts' }).click();
+      await page.getByRole('textbox', { name: 'First name or nickname' }).fill('Amira');
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      await page.getByRole('button', { name: 'Sign on Amira' }).click();
+      await page.getByRole('link', { name: 'Sessions' }).click();
+      await page.getByRole('button', { name: 'Start a session' }).click();
+      await page.getByRole('button', { name: 'Start Art' }).click();
+      await page.getByText('Art started').waitFor();
+
+      const found: string[] = [];
+      for (const viewport of VIEWPORTS) {
+        await page.setViewportSize({ width: viewport.width, height: viewport.height });
+        for (const screen of SCREENS) {
+          await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: screen }).click();
+          await page.getByRole('heading', { level: 1 }).waitFor({ state: 'attached' });
+          await page.waitForLoadState('networkidle');
+          for (const problem of await layoutProblems(page)) found.push(`${viewport.name}, ${screen}: ${problem}`);
+        }
+      }
+      expect(found).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
