@@ -1,9 +1,13 @@
 import compress from '@fastify/compress';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { registerAppShell, sendAppShell, wantsAppShell } from './app-shell';
 import { BODY_LIMIT_BYTES, errorReply, INTERNAL_ERROR, notFoundReply, replyForError } from './error-replies';
 import { logSerializers, RequestLogController } from './logging';
+import type { FailureLimits } from './failure-limiter';
+import { enrolRoutes } from './routes/enrol';
 import { healthRoutes } from './routes/health';
+import { leadRoutes } from './routes/lead';
+import { syncRoutes } from './routes/sync';
 import type { Store } from './store';
 
 /** Fastify's logger option: a boolean, or pino's options (level, stream...). */
@@ -17,6 +21,10 @@ export interface AppOptions {
   staticDir?: string;
   /** false (the default) logs nothing; true or pino options log one line per request. */
   logger?: LoggerOption;
+  /** The server's clock, epoch ms (default Date.now): serverTime, code expiry, CLOCK_AHEAD. Tests move it. */
+  clock?: () => number;
+  /** How many wrong enrolment codes an address may send, and in what window (default 10 in 15 minutes). */
+  enrolFailureLimits?: FailureLimits;
   /**
    * More routes, registered inside the app's error handling and logging before it is ready.
    * Tests use it to reach the error handler with a route that throws.
@@ -31,6 +39,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: loggerOptions(options.logger ?? false),
     logController: new RequestLogController(),
     return503OnClosing: false,
+    // Errors Fastify raises before routing (an address that does not decode) get our shape too.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const { statusCode, body } = replyForError(error) ?? INTERNAL_ERROR;
+      void reply.code(statusCode).send(body);
+    },
   });
 
   // Shutting down: requests already running finish, and their connections close after them (a
@@ -67,6 +80,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Before every route and the static files, so JSON and the app's text files go out gzipped.
   await app.register(compress, { global: true, encodings: ['gzip'] });
   await app.register(healthRoutes(options.version), { prefix: '/api/v1' });
+  const { store, clock = Date.now } = options;
+  await app.register(enrolRoutes({ store, clock, ...(options.enrolFailureLimits && { limits: options.enrolFailureLimits }) }), { prefix: '/api/v1' });
+  await app.register(syncRoutes({ store, clock }), { prefix: '/api/v1' });
+  await app.register(leadRoutes({ store, clock }), { prefix: '/api/v1' });
   const { routes } = options;
   if (routes) {
     await app.register((instance, _options, done) => {

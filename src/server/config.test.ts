@@ -16,11 +16,21 @@ describe('reading the environment', () => {
       databaseUrl: undefined,
       staticDir: '/srv/daybook/dist',
       logLevel: 'info',
+      firstCentre: { name: 'My centre', timeZone: 'Europe/Paris' },
     });
   });
 
   it('takes every setting, resolving paths from the working directory', () => {
-    const env = { PORT: '3000', HOST: '127.0.0.1', DATA_DIR: 'var/db', STATIC_DIR: '/opt/dist', LOG_LEVEL: 'WARN', DATABASE_URL: 'postgres://u:p@db:5433/daybook' };
+    const env = {
+      PORT: '3000',
+      HOST: '127.0.0.1',
+      DATA_DIR: 'var/db',
+      STATIC_DIR: '/opt/dist',
+      LOG_LEVEL: 'WARN',
+      DATABASE_URL: 'postgres://u:p@db:5433/daybook',
+      CENTRE_NAME: ' Dunkirk play centre ',
+      CENTRE_TIME_ZONE: 'Europe/London',
+    };
     expect(readConfig(env, CWD)).toEqual({
       port: 3000,
       host: '127.0.0.1',
@@ -28,6 +38,7 @@ describe('reading the environment', () => {
       databaseUrl: 'postgres://u:p@db:5433/daybook',
       staticDir: '/opt/dist',
       logLevel: 'warn',
+      firstCentre: { name: 'Dunkirk play centre', timeZone: 'Europe/London' },
     });
   });
 
@@ -52,6 +63,15 @@ describe('reading the environment', () => {
 
   it('refuses an unknown LOG_LEVEL', () => {
     expect(() => readConfig({ LOG_LEVEL: 'loud' }, CWD)).toThrow(/^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, not "loud"$/);
+  });
+
+  it.each([
+    [{ CENTRE_TIME_ZONE: 'Europe/Dunkirk' }, 'CENTRE_TIME_ZONE must be an IANA time zone such as Europe/Paris, not "Europe/Dunkirk"'],
+    [{ CENTRE_TIME_ZONE: 'CET+1' }, 'CENTRE_TIME_ZONE must be an IANA time zone such as Europe/Paris, not "CET+1"'],
+    [{ CENTRE_NAME: 'x'.repeat(101) }, 'CENTRE_NAME must be 1 to 100 characters on one line'],
+    [{ CENTRE_NAME: 'two\nlines' }, 'CENTRE_NAME must be 1 to 100 characters on one line'],
+  ])('refuses the first centre %j in one line', (env, message) => {
+    expect(() => readConfig(env, CWD)).toThrow(new ConfigError(message));
   });
 
   it('refuses a malformed DATABASE_URL without repeating it', () => {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isValidTimeZone } from '../shared/dates';
 import { ConfigError } from './errors';
 import { parseDatabaseUrl } from './store/postgres-driver';
 
@@ -15,23 +16,59 @@ export interface ServerConfig {
   databaseUrl: string | undefined;
   staticDir: string;
   logLevel: LogLevel;
+  /** The centre `npm start` creates on an empty database. */
+  firstCentre: { name: string; timeZone: string };
 }
+
+/** Where the data lives: what the server and the admin command share. */
+export type DatabaseConfig = Pick<ServerConfig, 'dataDir' | 'databaseUrl'>;
+
+export const DEFAULT_CENTRE_NAME = 'My centre';
+export const DEFAULT_CENTRE_TIME_ZONE = 'Europe/Paris';
+export const MAX_CENTRE_NAME_LENGTH = 100;
 
 type Environment = Record<string, string | undefined>;
 
 /** Reads and checks the environment; a bad value throws a ConfigError naming the variable. */
 export function readConfig(env: Environment, cwd: string = process.cwd()): ServerConfig {
-  const databaseUrl = setting(env, 'DATABASE_URL');
-  // Checked here so a malformed URL stops the server before anything else starts.
-  if (databaseUrl !== undefined) parseDatabaseUrl(databaseUrl);
+  const { dataDir, databaseUrl } = readDatabaseConfig(env, cwd);
   return {
     port: readPort(setting(env, 'PORT') ?? '8080'),
     host: setting(env, 'HOST') ?? '0.0.0.0',
-    dataDir: resolve(cwd, setting(env, 'DATA_DIR') ?? 'data'),
+    dataDir,
     databaseUrl,
     staticDir: resolve(cwd, setting(env, 'STATIC_DIR') ?? 'dist'),
     logLevel: readLogLevel(setting(env, 'LOG_LEVEL') ?? 'info'),
+    firstCentre: {
+      name: checkCentreName(setting(env, 'CENTRE_NAME') ?? DEFAULT_CENTRE_NAME, 'CENTRE_NAME'),
+      timeZone: checkTimeZone(setting(env, 'CENTRE_TIME_ZONE') ?? DEFAULT_CENTRE_TIME_ZONE, 'CENTRE_TIME_ZONE'),
+    },
   };
+}
+
+/** DATA_DIR and DATABASE_URL alone, as the admin command reads them. */
+export function readDatabaseConfig(env: Environment, cwd: string = process.cwd()): DatabaseConfig {
+  const databaseUrl = setting(env, 'DATABASE_URL');
+  // Checked here so a malformed URL stops the server before anything else starts.
+  if (databaseUrl !== undefined) parseDatabaseUrl(databaseUrl);
+  return { dataDir: resolve(cwd, setting(env, 'DATA_DIR') ?? 'data'), databaseUrl };
+}
+
+/** A centre's name as the server and the admin command accept it; `what` names the setting. */
+export function checkCentreName(name: string, what: string): string {
+  const trimmed = name.trim();
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (trimmed === '' || trimmed.length > MAX_CENTRE_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(trimmed)) {
+    throw new ConfigError(`${what} must be 1 to ${MAX_CENTRE_NAME_LENGTH} characters on one line`);
+  }
+  return trimmed;
+}
+
+export function checkTimeZone(timeZone: string, what: string): string {
+  if (!isValidTimeZone(timeZone)) {
+    throw new ConfigError(`${what} must be an IANA time zone such as Europe/Paris, not ${JSON.stringify(timeZone.slice(0, 60))}`);
+  }
+  return timeZone;
 }
 
 /** An unset or blank variable is "not set": `PORT= npm start` means the default. */

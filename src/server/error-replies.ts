@@ -25,6 +25,8 @@ const BY_FASTIFY_CODE: Record<string, ErrorReply> = {
   FST_ERR_CTP_INVALID_JSON_BODY: errorReply(400, 'BAD_REQUEST', 'The request body is not valid JSON.'),
   FST_ERR_CTP_EMPTY_JSON_BODY: errorReply(400, 'BAD_REQUEST', 'The request body is empty; send a JSON object.'),
   FST_ERR_CTP_INVALID_MEDIA_TYPE: errorReply(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.'),
+  // Fastify's own message quotes the address, which may hold a record's id.
+  FST_ERR_BAD_URL: errorReply(400, 'BAD_REQUEST', 'The address is not valid: a part of it does not decode as UTF-8.'),
 };
 
 const BY_STATUS: Record<number, ErrorReply> = {

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { buildApp } from './app';
 import { checkBuild, describeDatabase, readConfig, type ServerConfig } from './config';
 import { ConfigError } from './errors';
-import { openStore, redactDatabaseUrl, type Store } from './store';
+import { DataDirLocked, lockDataDir, openStore, prepareDataDir, redactDatabaseUrl, type Store } from './store';
+import { createFirstCentre } from './store/accounts';
 
 /**
  * `npm run serve`: reads the environment, opens the store, serves the API and the built app, and
@@ -15,6 +16,8 @@ import { openStore, redactDatabaseUrl, type Store } from './store';
 
 // A request that never ends must not keep a stopping server alive for good.
 const SHUTDOWN_GRACE_MS = 10_000;
+// The first centre's lead code: long enough to get the lead's tablet to the server.
+const FIRST_LEAD_CODE_TTL_HOURS = 30 * 24;
 
 type Stop = (signal: NodeJS.Signals) => void;
 
@@ -43,6 +46,8 @@ async function main(): Promise<void> {
   // Before the database: a taken port is said at once, not after seconds of creating PGlite's files.
   await explainAddressErrors(port, host, () => checkPortFree(port, host));
 
+  if (databaseUrl === undefined) await lockEmbeddedDatabase(dataDir);
+
   let reportIdleError: (error: Error) => void = () => undefined;
   const store = await openStore({
     ...(databaseUrl !== undefined ? { databaseUrl } : { dataDir }),
@@ -52,6 +57,7 @@ async function main(): Promise<void> {
   let app: FastifyInstance | undefined;
   try {
     if (stopRequested) return await stopNow(undefined, store);
+    await announceFirstCentre(store, config);
     app = await buildApp({ store, version, staticDir, logger: { level: logLevel } });
     const log = app.log;
     reportIdleError = (error) => log.warn({ err: error }, 'a PostgreSQL connection failed; the pool replaces it');
@@ -74,6 +80,37 @@ async function main(): Promise<void> {
     void stopNow(running, store);
   };
   if (stopRequested) stop(stopRequested);
+}
+
+/**
+ * Holds DATA_DIR for as long as this process runs, so the admin command (or a second server) does
+ * not open the embedded database beside us. Released on any exit; a kill -9 leaves a stale lock
+ * that the next start takes over.
+ */
+async function lockEmbeddedDatabase(dataDir: string): Promise<void> {
+  const dir = await prepareDataDir(dataDir);
+  try {
+    const lock = lockDataDir(dir, 'server');
+    process.on('exit', () => lock.release());
+  } catch (error) {
+    if (!(error instanceof DataDirLocked)) throw error;
+    throw new ConfigError(
+      error.holder === 'admin'
+        ? `DATA_DIR ${dir} is in use by the admin command (pid ${error.pid}); start the server when it has finished`
+        : `DATA_DIR ${dir} is in use by another Daybook server (pid ${error.pid}); stop it first, or set DATA_DIR to another directory`,
+    );
+  }
+}
+
+/** On an empty database, the first centre, and the one line that tells its lead how to enrol. */
+async function announceFirstCentre(store: Store, { firstCentre }: ServerConfig): Promise<void> {
+  const created = await createFirstCentre(store, { ...firstCentre, leadCodeTtlHours: FIRST_LEAD_CODE_TTL_HOURS, now: Date.now() });
+  if (!created) return;
+  const { centre, leadCode } = created;
+  console.log(
+    `Created the centre ${JSON.stringify(centre.name)} (${centre.timeZone}, id ${centre.id}). ` +
+      `Enrol the lead's tablet with the code ${leadCode.code}: it works once, within ${FIRST_LEAD_CODE_TTL_HOURS / 24} days.`,
+  );
 }
 
 async function listen(app: FastifyInstance, port: number, host: string, text: (address: string) => string): Promise<void> {

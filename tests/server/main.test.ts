@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -53,6 +54,20 @@ function startServer(settings: Record<string, string>): Run {
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return { child, stdout: () => stdout, stderr: () => stderr, exit };
+}
+
+/** `npm run admin -- ...` with only the given settings; resolves when it exits. */
+function runAdmin(args: string[], settings: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(TSX, ['src/server/admin.ts', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? scratch, ...settings },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 /** A DATA_DIR of its own for each run: two servers must never share an embedded database. */
@@ -229,4 +244,57 @@ describe.concurrent('the server process', () => {
       stalled.destroy();
     }
   });
+
+  it('refuses a CENTRE_TIME_ZONE that is not a time zone, in one line', async () => {
+    await expectRefusal(
+      startServer({ CENTRE_TIME_ZONE: 'Dunkirk', DATA_DIR: dataDir('bad-zone') }),
+      'CENTRE_TIME_ZONE must be an IANA time zone such as Europe/Paris, not "Dunkirk"',
+    );
+  });
+
+  it("creates the first centre on an empty database, prints its lead's code once, and holds DATA_DIR while it runs", async () => {
+    const data = dataDir('first-centre');
+    const settings = { HOST: '127.0.0.1', DATA_DIR: data, CENTRE_NAME: 'Dunkirk play centre', CENTRE_TIME_ZONE: 'Europe/London' };
+    const port = await freePort();
+    const run = startServer({ ...settings, PORT: String(port) });
+    await waitFor(() => run.stdout().includes('listening on'), run);
+    const created = /Created the centre "Dunkirk play centre" \(Europe\/London, id ([0-9a-f-]{36})\)\. Enrol the lead's tablet with the code ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}): it works once, within 30 days\.\n/.exec(run.stdout());
+    expect(created, run.stdout()).not.toBeNull();
+    const [, centreId, code] = created!;
+
+    const enrolled = await fetch(`http://127.0.0.1:${port}/api/v1/enrol`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code, deviceName: 'Lead tablet' }),
+    });
+    expect(enrolled.status).toBe(201);
+    expect(await enrolled.json()).toMatchObject({ role: 'lead', centre: { id: centreId, name: 'Dunkirk play centre', timeZone: 'Europe/London' } });
+
+    // While it runs, neither the admin command nor a second server opens its DATA_DIR.
+    const { pid } = JSON.parse(await readFile(join(data, 'daybook-server.lock'), 'utf8')) as { pid: number };
+    const refused = await runAdmin(['devices', '--centre', centreId!], { DATA_DIR: data });
+    expect(refused).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `daybook admin: the server is running on this DATA_DIR (pid ${pid}): stop it, or use a lead tablet\n`,
+    });
+    await expectRefusal(
+      startServer({ ...settings, PORT: String(await freePort()) }),
+      `DATA_DIR ${data} is in use by another Daybook server (pid ${pid}); stop it first, or set DATA_DIR to another directory`,
+    );
+
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+    expect(existsSync(join(data, 'daybook-server.lock'))).toBe(false);
+    const listed = await runAdmin(['devices', '--centre', centreId!], { DATA_DIR: data });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ devices: [{ name: 'Lead tablet', role: 'lead', revoked: false }] });
+
+    // Started again on the same data: the centre exists, so no new one and no new code.
+    const again = startServer({ ...settings, PORT: String(await freePort()) });
+    await waitFor(() => again.stdout().includes('listening on'), again);
+    expect(again.stdout()).not.toContain('Created the centre');
+    again.child.kill('SIGTERM');
+    expect(await again.exit).toBe(0);
+  }, 120_000);
 });

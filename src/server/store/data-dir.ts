@@ -1,6 +1,7 @@
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../errors';
+import { LOCK_FILE } from './data-dir-lock';
 
 /**
  * Makes sure DATA_DIR can hold the embedded database before PGlite touches it: PGlite's own
@@ -55,12 +56,13 @@ function errorCode(error: unknown): string {
 /**
  * A DATA_DIR set by mistake to a directory full of other files (the project, a home directory)
  * would get PostgreSQL's files scattered through it. PostgreSQL's initdb refuses that too.
- * `lost+found` and dot files are allowed: a fresh volume's root holds them.
+ * `lost+found` and dot files are allowed: a fresh volume's root holds them. So is our lock file,
+ * which the server writes before the database exists.
  */
 async function refuseForeignDirectory(dir: string): Promise<void> {
   const entries = await readdir(dir);
   if (entries.includes('PG_VERSION')) return;
-  const foreign = entries.filter((name) => name !== 'lost+found' && !name.startsWith('.'));
+  const foreign = entries.filter((name) => name !== 'lost+found' && name !== LOCK_FILE && !name.startsWith('.'));
   if (foreign.length > 0) {
     throw new ConfigError(
       `DATA_DIR ${dir} already holds other files and no Daybook database; set DATA_DIR to an empty or new directory`,

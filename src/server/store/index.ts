@@ -7,6 +7,8 @@ import { openPostgres } from './postgres-driver';
 import type { Session, Store } from './types';
 
 export { ConfigError } from '../errors';
+export { prepareDataDir } from './data-dir';
+export { DataDirLocked, lockDataDir, LOCK_FILE, type DataDirLock, type LockHolder } from './data-dir-lock';
 export type { Migration } from './migrations';
 export { migrations } from './migrations';
 export { redactDatabaseUrl } from './postgres-driver';

@@ -69,6 +69,16 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (centre_id, tbl, id)
       );
       CREATE INDEX records_centre_cursor ON records (centre_id, cursor);
+
+      -- Kept so that a retried push, whose ops are skipped, lists its rejections again: the
+      -- device forgets a rejected op once acknowledged, so a lost answer must not lose the reason.
+      CREATE TABLE rejected_ops (
+        device_id text NOT NULL REFERENCES devices,
+        seq bigint NOT NULL,
+        code text NOT NULL,
+        message text NOT NULL,
+        PRIMARY KEY (device_id, seq)
+      );
     `,
   },
 ];

@@ -35,6 +35,8 @@ export const enrolResponse = z.object({
   token: z.string(),
   role,
   centre: z.object({ id: z.string(), name: z.string(), timeZone: z.string() }),
+  /** Added to the contract's answer: the letter this device issues child codes under (null when all are taken). */
+  codeSeries: z.optional(z.nullable(z.string())),
 });
 export type EnrolRequest = z.infer<typeof enrolRequest>;
 export type EnrolResponse = z.infer<typeof enrolResponse>;

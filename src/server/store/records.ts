@@ -1,0 +1,130 @@
+import type { Replica } from '../../shared/merge';
+import type { TableName } from '../../shared/schema/tables';
+import type { Rejection } from '../../shared/schema/wire';
+import type { Queryable } from './types';
+
+/**
+ * The synced records, one row per record of a centre: its fields, the HLC of each field, and the
+ * cursor of its latest change. The SQL of a push (sync/push.ts) and a pull, a few statements
+ * each whatever the batch size: lists go to PostgreSQL as one JSON parameter.
+ */
+
+export interface RecordKey {
+  table: TableName;
+  id: string;
+}
+
+export interface StoredRecord extends RecordKey {
+  replica: Replica;
+}
+
+export interface ChangedRecord extends StoredRecord {
+  cursor: number;
+}
+
+/** The device's acknowledged seq, its row locked until the transaction ends; undefined if unknown. */
+export async function lockDevice(tx: Queryable, deviceId: string): Promise<{ ackedSeq: number; revoked: boolean } | undefined> {
+  const [row] = await tx.query<{ acked_seq: number; revoked: boolean }>(
+    'SELECT acked_seq, revoked_at IS NOT NULL AS revoked FROM devices WHERE id = $1 FOR UPDATE',
+    [deviceId],
+  );
+  return row && { ackedSeq: row.acked_seq, revoked: row.revoked };
+}
+
+export async function saveAckedSeq(tx: Queryable, deviceId: string, ackedSeq: number, now: number): Promise<void> {
+  await tx.query('UPDATE devices SET acked_seq = greatest(acked_seq, $2), last_seen_at = greatest(last_seen_at, $3) WHERE id = $1', [
+    deviceId,
+    ackedSeq,
+    new Date(now),
+  ]);
+}
+
+/** Remembers why ops were rejected, so a retry of their push can say it again. */
+export async function saveRejections(tx: Queryable, deviceId: string, rejected: readonly Rejection[]): Promise<void> {
+  if (rejected.length === 0) return;
+  await tx.query(
+    `INSERT INTO rejected_ops (device_id, seq, code, message)
+     SELECT $1, r.seq, r.code, r.message FROM jsonb_to_recordset($2::jsonb) AS r(seq bigint, code text, message text)
+     ON CONFLICT (device_id, seq) DO NOTHING`,
+    [deviceId, JSON.stringify(rejected)],
+  );
+}
+
+/** The device's rejected ops with a seq from `fromSeq` to `toSeq`, in seq order. */
+export async function rejectionsBetween(tx: Queryable, deviceId: string, fromSeq: number, toSeq: number): Promise<Rejection[]> {
+  return tx.query<Rejection>('SELECT seq, code, message FROM rejected_ops WHERE device_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq', [
+    deviceId,
+    fromSeq,
+    toSeq,
+  ]);
+}
+
+/**
+ * Takes the centre's row lock, held until commit: the pushes of one centre then merge and number
+ * their changes one after the other. Without it, two pushes creating the same record (two tablets
+ * registering one child code) would both merge into an empty record and the later upsert would
+ * drop the other's fields. NO KEY: inserts that reference the centre only need a key-share lock.
+ */
+export async function lockCentreForChanges(tx: Queryable, centreId: string): Promise<void> {
+  const rows = await tx.query('SELECT 1 FROM centres WHERE id = $1 FOR NO KEY UPDATE', [centreId]);
+  if (rows.length === 0) throw new Error(`no centre ${centreId}`);
+}
+
+/** The stored replicas among `keys`, their rows locked until the transaction ends. */
+export async function lockRecords(tx: Queryable, centreId: string, keys: readonly RecordKey[]): Promise<StoredRecord[]> {
+  if (keys.length === 0) return [];
+  const rows = await tx.query<{ tbl: TableName; id: string; fields: Record<string, unknown>; hlcs: Record<string, string> }>(
+    `SELECT r.tbl, r.id, r.fields, r.hlcs
+     FROM records r
+     JOIN jsonb_to_recordset($2::jsonb) AS k(tbl text, id text) ON r.tbl = k.tbl AND r.id = k.id
+     WHERE r.centre_id = $1
+     ORDER BY r.tbl, r.id
+     FOR UPDATE OF r`,
+    [centreId, JSON.stringify(keys.map((key) => ({ tbl: key.table, id: key.id })))],
+  );
+  return rows.map((row) => ({ table: row.tbl, id: row.id, replica: { fields: row.fields, hlcs: row.hlcs } }));
+}
+
+/**
+ * Reserves `count` consecutive cursors for the centre and returns the last one. Called under the
+ * centre's row lock (lockCentreForChanges), so cursors follow commit order: whoever numbers its
+ * changes first also commits first, and a pull never sees a higher cursor before a lower one.
+ */
+export async function takeCursors(tx: Queryable, centreId: string, count: number): Promise<number> {
+  const [row] = await tx.query<{ last_cursor: number }>('UPDATE centres SET last_cursor = last_cursor + $2 WHERE id = $1 RETURNING last_cursor', [
+    centreId,
+    count,
+  ]);
+  if (!row) throw new Error(`no centre ${centreId}`);
+  return row.last_cursor;
+}
+
+export async function upsertRecords(tx: Queryable, centreId: string, records: readonly ChangedRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const rows = records.map((record) => ({
+    tbl: record.table,
+    id: record.id,
+    fields: record.replica.fields,
+    hlcs: record.replica.hlcs,
+    cursor: record.cursor,
+  }));
+  await tx.query(
+    `INSERT INTO records (centre_id, tbl, id, fields, hlcs, cursor)
+     SELECT $1, r.tbl, r.id, r.fields, r.hlcs, r.cursor
+     FROM jsonb_to_recordset($2::jsonb) AS r(tbl text, id text, fields jsonb, hlcs jsonb, cursor bigint)
+     ON CONFLICT (centre_id, tbl, id) DO UPDATE SET fields = excluded.fields, hlcs = excluded.hlcs, cursor = excluded.cursor`,
+    [centreId, JSON.stringify(rows)],
+  );
+}
+
+/** Up to `limit` records of the centre changed after `cursor`, oldest change first. */
+export async function changesAfter(q: Queryable, centreId: string, cursor: number, limit: number): Promise<ChangedRecord[]> {
+  const rows = await q.query<{ cursor: number; tbl: TableName; id: string; fields: Record<string, unknown>; hlcs: Record<string, string> }>(
+    `SELECT cursor, tbl, id, fields, hlcs FROM records
+     WHERE centre_id = $1 AND cursor > $2
+     ORDER BY cursor
+     LIMIT $3`,
+    [centreId, cursor, limit],
+  );
+  return rows.map((row) => ({ cursor: row.cursor, table: row.tbl, id: row.id, replica: { fields: row.fields, hlcs: row.hlcs } }));
+}
