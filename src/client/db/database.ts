@@ -10,7 +10,8 @@ import { uuidv7 } from '../../shared/ids';
  */
 export type Stored<T extends TableName> = Partial<Fields<T>> & {
   id: string;
-  deleted: boolean;
+  /** Absent until some write sets it: absent reads as not deleted. */
+  deleted?: boolean;
   _hlc: string;
   _hlcs?: Record<string, string>;
 };
@@ -31,7 +32,40 @@ export type MetaRow =
   | { key: 'serverOffset'; ms: number }
   | { key: 'codeSeries'; series: string; nextSerial: number }
   /** The device's role: set by enrolment; a never-enrolled device is its centre's lead. */
-  | { key: 'role'; role: Role };
+  | { key: 'role'; role: Role }
+  /** The server this device syncs with and its bearer token (sync-protocol.md, enrol). */
+  | { key: 'enrolment' } & Enrolment
+  /** Where the next pull starts; stored in the same transaction as the page it follows. */
+  | { key: 'pullCursor'; cursor: number }
+  /** How the last sync attempt ended, so every tab (not only the one that syncs) can show it. */
+  | { key: 'syncOutcome'; outcome: SyncOutcome; at: number; message?: string }
+  | { key: 'lastSyncedAt'; at: number };
+
+/** What enrolment gave this device. `deviceId` is the server's id for it, not the local one. */
+export type Enrolment = {
+  serverUrl: string;
+  token: string;
+  deviceId: string;
+  centre: { id: string; name: string; timeZone: string };
+  role: Role;
+  /** The series letter this device issues child codes from, when the server assigns one. */
+  codeSeries: string | null;
+  enrolledAt: number;
+};
+
+/** How a sync attempt that reached the point of talking to the server ended. */
+export type SyncOutcome = 'synced' | 'offline' | 'needs-enrolment' | 'needs-update' | 'error';
+
+/** An op the server refused (sync-protocol.md: "listed as rejected with a reason"), kept to show. */
+export type RejectedChange = {
+  seq: number;
+  table: TableName;
+  id: string;
+  code: string;
+  message: string;
+  /** When this device learned of the refusal. */
+  at: number;
+};
 
 export type MetaKey = MetaRow['key'];
 
@@ -46,6 +80,7 @@ export class DaybookDatabase extends Dexie {
   settings!: EntityTable<Stored<'settings'>, 'id'>;
   outbox!: EntityTable<OutboxOp, 'seq'>;
   meta!: Table<MetaRow, MetaKey>;
+  rejections!: EntityTable<RejectedChange, 'seq'>;
 
   constructor(name = 'daybook') {
     // Strict durability: Chrome's relaxed default can lose the last second of writes on power
@@ -67,6 +102,14 @@ export class DaybookDatabase extends Dexie {
       // database, even after the rows are deleted, which is what the protocol asks of `seq`.
       outbox: '++seq',
       meta: 'key',
+    });
+
+    // Version 2: sync. Only a store is added; every store and row of version 1 stays as it was,
+    // so no upgrade function is needed (Dexie copies nothing: IndexedDB keeps the other stores).
+    // The new meta rows (enrolment, pullCursor, syncOutcome, lastSyncedAt) need no schema.
+    this.version(2).stores({
+      // Keyed by the op's seq: a retried push that reports the same refusal writes the same row.
+      rejections: 'seq',
     });
 
     // The device id and HLC node are made with the database, so a wiped or evicted database

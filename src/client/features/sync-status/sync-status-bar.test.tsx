@@ -1,0 +1,164 @@
+import { act, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import axe from 'axe-core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Enrolment } from '../../db/database';
+import { db } from '../../db/db';
+import { recordSyncOutcome, storeEnrolment } from '../../db/sync-state';
+import { writeRecord } from '../../db/write';
+import { I18nProvider, type Language } from '../../i18n/i18n';
+import { requestPersistentStorage, resetStorageStatus } from '../../sync/storage';
+import { SyncStatusBar } from './sync-status-bar';
+
+// 11:00 in Paris; only Date is frozen, so IndexedDB and React run as usual.
+const NOW = Date.UTC(2026, 10, 24, 10, 0, 0);
+const MINUTE = 60_000;
+
+const enrolment: Enrolment = {
+  serverUrl: 'https://daybook.test',
+  token: 'token-1',
+  deviceId: 'device-1',
+  centre: { id: 'centre-1', name: 'Dunkirk play centre', timeZone: 'Europe/Paris' },
+  role: 'volunteer',
+  codeSeries: null,
+  enrolledAt: NOW - 60 * MINUTE,
+};
+
+function renderBar(language: Language = 'en') {
+  const user = userEvent.setup();
+  render(
+    <I18nProvider language={language}>
+      <header>
+        <SyncStatusBar />
+      </header>
+    </I18nProvider>,
+  );
+  return user;
+}
+
+const bar = () => screen.getByRole('region', { name: 'Sync' });
+/** The live region is there from the first render; its words come once the database is read. */
+const statusSays = (text: string) => vi.waitFor(() => expect(screen.getByRole('status')).toHaveTextContent(text));
+
+async function synced(at: number) {
+  await storeEnrolment(enrolment, db);
+  await recordSyncOutcome({ outcome: 'synced', at }, enrolment.token);
+}
+
+beforeEach(async () => {
+  vi.useFakeTimers({ toFake: ['Date'], now: NOW });
+  resetStorageStatus();
+  await db.delete();
+  await db.open();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+  resetStorageStatus();
+});
+
+describe('SyncStatusBar', () => {
+  it('on a tablet never enrolled, says it works on its own and links to enrolment', async () => {
+    renderBar();
+    await statusSays('This tablet works on its own.');
+    expect(within(bar()).getByRole('link', { name: 'Connect to a server' })).toHaveAttribute('href', '/enrol');
+  });
+
+  it('shows online, the changes waiting and the last successful sync on the centre’s clock', async () => {
+    await synced(NOW - 5 * MINUTE);
+    renderBar();
+    await statusSays('Online, up to date');
+    expect(bar()).toHaveTextContent('All changes sent');
+    expect(bar()).toHaveTextContent('Last sync 10:55');
+
+    await act(() => writeRecord('volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, now: NOW }));
+    expect(await within(bar()).findByText('1 change waiting')).toBeInTheDocument();
+    await act(() => writeRecord('volunteers', 'v1', { active: false }, { now: NOW + 1 }));
+    expect(await within(bar()).findByText('2 changes waiting')).toBeInTheDocument();
+  });
+
+  it('gives the date of a last sync that was not today', async () => {
+    await synced(NOW - 26 * 60 * MINUTE);
+    renderBar();
+    expect(await within(bar()).findByText('Last sync Nov 23, 09:00')).toBeInTheDocument();
+  });
+
+  it('says offline, in words, when the browser loses the network', async () => {
+    await synced(NOW - MINUTE);
+    renderBar();
+    await statusSays('Online, up to date');
+    vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
+    act(() => {
+      window.dispatchEvent(new Event('offline'));
+    });
+    expect(screen.getByRole('status')).toHaveTextContent('Offline');
+    expect(screen.getByRole('status')).not.toHaveTextContent('Online');
+  });
+
+  it('asks for enrolment again after the server refused the token, with a link', async () => {
+    await storeEnrolment(enrolment, db);
+    await recordSyncOutcome({ outcome: 'needs-enrolment', at: NOW, message: '401 TOKEN_INVALID: revoked' }, enrolment.token);
+    renderBar();
+    await statusSays('The server no longer accepts this tablet.');
+    expect(within(bar()).getByRole('link', { name: 'Enrol again' })).toHaveAttribute('href', '/enrol');
+  });
+
+  it('asks for an update when the server needs a newer app', async () => {
+    await storeEnrolment(enrolment, db);
+    await recordSyncOutcome({ outcome: 'needs-update', at: NOW }, enrolment.token);
+    renderBar();
+    await statusSays('Update Daybook to keep syncing.');
+  });
+
+  it('lists the refused changes with their reasons in a disclosure, and clears the list', async () => {
+    await synced(NOW - MINUTE);
+    await db.rejections.bulkAdd([
+      { seq: 4, table: 'attendance', id: 'a1', code: 'CLOCK_AHEAD', message: 'hlc: more than 24 hours ahead', at: NOW },
+      { seq: 7, table: 'volunteers', id: 'v1', code: 'INVALID_OP', message: 'fields.displayName: must be at most 40 characters', at: NOW },
+    ]);
+    const user = renderBar();
+    const summary = await within(bar()).findByText('2 changes refused');
+    const items = () => within(bar()).queryAllByRole('listitem');
+    await user.click(summary);
+    expect(items().map((item) => item.textContent)).toEqual([
+      'Volunteer list fields.displayName: must be at most 40 characters',
+      'Child check-in or check-out This tablet’s clock was more than a day ahead when the change was made.',
+    ]);
+    await user.click(within(bar()).getByRole('button', { name: 'Clear this list' }));
+    await vi.waitFor(() => expect(within(bar()).queryByText('2 changes refused')).not.toBeInTheDocument());
+    expect(await db.rejections.count()).toBe(0);
+  });
+
+  it('says when the browser refused persistent storage or space is short', async () => {
+    await synced(NOW - MINUTE);
+    await requestPersistentStorage({
+      persisted: () => Promise.resolve(false),
+      persist: () => Promise.resolve(false),
+      estimate: () => Promise.resolve({ usage: 950 * 1024 * 1024, quota: 1024 * 1024 * 1024 }),
+    });
+    renderBar();
+    expect(await within(bar()).findByText(/Storage not protected/)).toBeInTheDocument();
+    expect(bar()).toHaveTextContent('Storage almost full.');
+  });
+
+  it('speaks French', async () => {
+    await synced(NOW - 5 * MINUTE);
+    await writeRecord('volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, now: NOW });
+    renderBar('fr');
+    const frBar = screen.getByRole('region', { name: 'Synchronisation' });
+    await statusSays('En ligne, à jour');
+    expect(await within(frBar).findByText('1 modification en attente')).toBeInTheDocument();
+    expect(frBar).toHaveTextContent('Dernière synchronisation à 10:55');
+  });
+
+  it('has no accessibility violations', async () => {
+    await storeEnrolment(enrolment, db);
+    await recordSyncOutcome({ outcome: 'needs-enrolment', at: NOW }, enrolment.token);
+    await db.rejections.add({ seq: 4, table: 'attendance', id: 'a1', code: 'CLOCK_AHEAD', message: 'ahead', at: NOW });
+    renderBar();
+    await screen.findByText('1 change refused');
+    const results = await axe.run(document.body, { rules: { 'color-contrast': { enabled: false } } });
+    expect(results.violations).toEqual([]);
+  });
+});

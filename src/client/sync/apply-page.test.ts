@@ -1,0 +1,127 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatHlc, parseHlc } from '../../shared/hlc';
+import type { PullResponse } from '../../shared/schema';
+import { DaybookDatabase } from '../db/database';
+import { loadPullCursor } from '../db/sync-state';
+import { toReplica } from '../db/replica';
+import { writeRecord } from '../db/write';
+import { applyPullPage } from './apply-page';
+
+const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
+const HOUR = 3_600_000;
+const remote = (ms: number, counter = 0) => formatHlc({ ms, counter, node: 'bbbbbbbbbbbbbbbb' });
+
+function page(changes: PullResponse['changes'], nextCursor = changes.at(-1)?.cursor ?? 0, serverTime = T0): PullResponse {
+  return { changes, nextCursor, hasMore: false, serverTime };
+}
+
+function volunteer(cursor: number, id: string, ms: number, fields: Record<string, unknown>) {
+  const hlcs = Object.fromEntries(Object.keys(fields).map((key) => [key, remote(ms)]));
+  return { cursor, table: 'volunteers' as const, id, fields, hlcs };
+}
+
+let database: DaybookDatabase;
+let count = 0;
+
+beforeEach(async () => {
+  count += 1;
+  database = new DaybookDatabase(`apply-page-test-${count}`);
+  await database.open();
+});
+
+afterEach(async () => {
+  await database.delete();
+});
+
+const clock = async () => {
+  const row = await database.meta.get('clock');
+  if (row?.key !== 'clock') throw new Error('no clock row');
+  return row.hlc;
+};
+
+describe('applyPullPage', () => {
+  it('stores the records and the cursor; applying the same page again changes nothing', async () => {
+    const first = page([volunteer(1, 'v1', T0, { displayName: 'Amira', active: true, deleted: false }), volunteer(2, 'v2', T0, { displayName: 'Sam', active: true, deleted: false })]);
+    expect(await applyPullPage(database, first, T0)).toBe(2);
+    const rows = await database.volunteers.toArray();
+    expect(rows).toEqual([
+      { id: 'v1', displayName: 'Amira', active: true, deleted: false, _hlc: remote(T0) },
+      { id: 'v2', displayName: 'Sam', active: true, deleted: false, _hlc: remote(T0) },
+    ]);
+    expect(await loadPullCursor(database)).toBe(2);
+    const before = { rows, clock: await clock() };
+
+    await applyPullPage(database, first, T0 + HOUR);
+    expect({ rows: await database.volunteers.toArray(), clock: await clock() }).toEqual(before);
+  });
+
+  it('keeps a local write not yet acknowledged when it is newer, field by field', async () => {
+    await writeRecord('volunteers', 'v1', { displayName: 'Amira', active: true }, { database, create: true, now: T0 });
+    await writeRecord('volunteers', 'v1', { displayName: 'Amira B.' }, { database, now: T0 + 2_000 });
+    // Another tablet deactivated her at T0 + 1 s and renamed her earlier than our rename.
+    await applyPullPage(database, page([volunteer(7, 'v1', T0 + 1_000, { displayName: 'Amira K.', active: false })]), T0 + 3_000);
+    expect(await database.volunteers.get('v1')).toMatchObject({ displayName: 'Amira B.', active: false, deleted: false });
+    // The local op still waits in the outbox: the pull never touches it.
+    expect(await database.outbox.count()).toBe(2);
+  });
+
+  it('keeps a deleted record deleted unless a later write undeletes it', async () => {
+    await applyPullPage(database, page([volunteer(1, 'v1', T0, { displayName: 'Amira', active: true, deleted: false })]), T0);
+    await writeRecord('volunteers', 'v1', { deleted: true }, { database, now: T0 + 1_000 });
+    await applyPullPage(database, page([volunteer(2, 'v1', T0 + 500, { deleted: false })]), T0 + 2_000);
+    expect(await database.volunteers.get('v1')).toMatchObject({ deleted: true });
+    await applyPullPage(database, page([volunteer(3, 'v1', T0 + 5_000, { deleted: false })]), T0 + 6_000);
+    expect(await database.volunteers.get('v1')).toMatchObject({ deleted: false });
+  });
+
+  it('moves the local clock up to what it saw, so the next local write sorts after it', async () => {
+    await applyPullPage(database, page([volunteer(1, 'v1', T0 + HOUR, { displayName: 'Amira', active: true })], 1, T0 + HOUR), T0);
+    expect(await clock()).toMatch(new RegExp(`^${T0 + HOUR}-0000-`));
+    // This tablet's wall clock is an hour behind; its write still wins over what it has seen.
+    await writeRecord('volunteers', 'v1', { active: false }, { database, now: T0 });
+    const row = await database.volunteers.get('v1');
+    expect(row?.active).toBe(false);
+    expect(parseHlc(toReplica(row!).hlcs.active!).ms).toBe(T0 + HOUR);
+  });
+
+  it('never moves the clock back, and ignores a clock more than 24 hours ahead of the server', async () => {
+    await writeRecord('volunteers', 'v1', { displayName: 'Amira', active: true }, { database, create: true, now: T0 + HOUR });
+    const mine = await clock();
+    await applyPullPage(database, page([volunteer(1, 'v2', T0, { displayName: 'Sam', active: true })]), T0);
+    expect(await clock()).toBe(mine);
+    await applyPullPage(database, page([volunteer(2, 'v3', T0 + 3 * 24 * HOUR, { displayName: 'Lou', active: true })], 2, T0), T0);
+    expect(await clock()).toBe(mine);
+    // The record itself is still stored: the server accepted it.
+    expect(await database.volunteers.get('v3')).toMatchObject({ displayName: 'Lou' });
+  });
+
+  it('stores neither the page nor its cursor when the transaction fails part-way', async () => {
+    const failOnSecond = (primaryKey: string) => {
+      if (primaryKey === 'v2') throw new Error('tab closed mid-page');
+    };
+    database.volunteers.hook('creating', failOnSecond);
+    try {
+      const changes = [volunteer(1, 'v1', T0, { displayName: 'Amira', active: true }), volunteer(2, 'v2', T0, { displayName: 'Sam', active: true })];
+      await expect(applyPullPage(database, page(changes), T0)).rejects.toThrow('tab closed');
+    } finally {
+      database.volunteers.hook('creating').unsubscribe(failOnSecond);
+    }
+    expect(await database.volunteers.count()).toBe(0);
+    expect(await loadPullCursor(database)).toBe(0);
+  });
+
+  it('ignores fields that would corrupt a stored row or its prototype', async () => {
+    const change = {
+      cursor: 1,
+      table: 'volunteers' as const,
+      id: 'v1',
+      fields: JSON.parse('{"displayName":"Amira","id":"other","_hlc":"x","__proto__":{"polluted":true}}') as Record<string, unknown>,
+      hlcs: JSON.parse(`{"displayName":"${remote(T0)}","id":"${remote(T0)}","_hlc":"${remote(T0)}","__proto__":"${remote(T0)}"}`) as Record<string, string>,
+    };
+    await applyPullPage(database, page([change]), T0);
+    const row = await database.volunteers.get('v1');
+    expect(row).toEqual({ id: 'v1', displayName: 'Amira', _hlc: remote(T0) });
+    expect(Object.keys(row!).sort()).toEqual(['_hlc', 'displayName', 'id']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

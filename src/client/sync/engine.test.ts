@@ -1,0 +1,327 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatHlc, MAX_AHEAD_MS, parseHlc } from '../../shared/hlc';
+import { mergeOp, type Replica } from '../../shared/merge';
+import { checkOp, pushRequest, type TableName } from '../../shared/schema';
+import { DaybookDatabase, type Enrolment } from '../db/database';
+import { loadPullCursor, storeEnrolment } from '../db/sync-state';
+import { writeRecord } from '../db/write';
+import { createSyncEngine } from './engine';
+import { NetworkError, type Transport, type TransportRequest, type TransportResponse } from './transport';
+
+const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
+const TOKEN = 'token-tablet-a';
+const TOKEN_B = 'token-tablet-b';
+const OTHER_NODE = 'bbbbbbbbbbbbbbbb';
+
+const enrolment: Enrolment = {
+  serverUrl: 'https://daybook.test',
+  token: TOKEN,
+  deviceId: 'device-a',
+  centre: { id: 'centre-1', name: 'Dunkirk play centre', timeZone: 'Europe/Paris' },
+  role: 'lead',
+  codeSeries: null,
+  enrolledAt: T0,
+};
+
+const error = (status: number, code: string, message: string): TransportResponse => ({ status, body: { error: { code, message } } });
+
+/**
+ * A server that follows sync-protocol.md for the simple cases, for one device: per-field LWW with
+ * the shared merge, ops at or below the acknowledged seq skipped, invalid ops rejected on their
+ * own, cursors in commit order. The real server's tests and the multi-tablet tests go further.
+ */
+function fakeServer(clock: () => number = () => T0) {
+  const records = new Map<string, { table: TableName; id: string; replica: Replica; cursor: number }>();
+  let lastCursor = 0;
+  const ackedSeq = new Map<string, number>([
+    [TOKEN, 0],
+    [TOKEN_B, 0],
+  ]);
+  const requests: TransportRequest[] = [];
+  /** Answers instead of the server when it returns something (a failure, a lost answer). */
+  type Intercept = (request: TransportRequest) => TransportResponse | Promise<TransportResponse> | undefined;
+  let intercept: Intercept = () => undefined;
+
+  function apply(table: TableName, id: string, hlc: string, fields: Record<string, unknown>): void {
+    const key = `${table}/${id}`;
+    const { next, changed } = mergeOp(records.get(key)?.replica, { hlc, fields });
+    if (changed) records.set(key, { table, id, replica: next, cursor: ++lastCursor });
+  }
+
+  function push(token: string, body: unknown): TransportResponse {
+    let acked = ackedSeq.get(token)!;
+    const parsed = pushRequest.safeParse(body);
+    if (!parsed.success) return error(400, 'BAD_REQUEST', 'ops: malformed');
+    const rejected: { seq: number; code: string; message: string }[] = [];
+    for (const raw of parsed.data.ops) {
+      if (raw.seq <= acked) continue;
+      const checked = checkOp(raw);
+      if (!checked.ok) rejected.push({ seq: raw.seq, code: 'INVALID_OP', message: checked.message });
+      else if (parseHlc(checked.op.hlc).ms > clock() + MAX_AHEAD_MS) rejected.push({ seq: raw.seq, code: 'CLOCK_AHEAD', message: 'hlc: more than 24 hours ahead' });
+      else apply(checked.op.table, checked.op.id, checked.op.hlc, checked.op.fields);
+      acked = raw.seq;
+    }
+    ackedSeq.set(token, acked);
+    return { status: 200, body: { ackedSeq: acked, rejected, serverTime: clock() } };
+  }
+
+  function pull(query: URLSearchParams): TransportResponse {
+    const after = Number(query.get('cursor'));
+    const limit = Number(query.get('limit'));
+    const newer = [...records.values()].filter((record) => record.cursor > after).sort((a, b) => a.cursor - b.cursor);
+    const page = newer.slice(0, limit);
+    const changes = page.map(({ table, id, replica, cursor }) => ({ cursor, table, id, fields: replica.fields, hlcs: replica.hlcs }));
+    return { status: 200, body: { changes, nextCursor: page.at(-1)?.cursor ?? after, hasMore: newer.length > limit, serverTime: clock() } };
+  }
+
+  const transport: Transport = (request) => {
+    requests.push(structuredClone(request));
+    const answer = intercept(request);
+    if (answer) return Promise.resolve(answer);
+    if (request.token === undefined || !ackedSeq.has(request.token)) return Promise.resolve(error(401, 'TOKEN_INVALID', 'This device is not enrolled.'));
+    const [path, query] = request.path.split('?');
+    if (request.method === 'POST' && path === '/api/v1/sync/push') return Promise.resolve(push(request.token, request.body));
+    if (request.method === 'GET' && path === '/api/v1/sync/pull') return Promise.resolve(pull(new URLSearchParams(query)));
+    return Promise.resolve(error(404, 'NOT_FOUND', 'No such route.'));
+  };
+
+  return {
+    transport,
+    requests,
+    records,
+    /** A write another tablet pushed earlier. */
+    remoteWrite: (table: TableName, id: string, ms: number, fields: Record<string, unknown>) => apply(table, id, formatHlc({ ms, counter: 0, node: OTHER_NODE }), fields),
+    intercept: (answer: typeof intercept) => {
+      intercept = answer;
+    },
+    pushes: () => requests.filter((request) => request.path === '/api/v1/sync/push'),
+    pulls: () => requests.filter((request) => request.path.startsWith('/api/v1/sync/pull')),
+  };
+}
+
+let database: DaybookDatabase;
+let count = 0;
+
+beforeEach(async () => {
+  count += 1;
+  database = new DaybookDatabase(`engine-test-${count}`);
+  await database.open();
+});
+
+afterEach(async () => {
+  await database.delete();
+});
+
+const write = (id: string, fields: Record<string, unknown>, now: number, create = false) =>
+  writeRecord('volunteers', id, fields, { database, now, create });
+
+async function enrolled() {
+  await storeEnrolment(enrolment, database);
+  const server = fakeServer(() => T0 + 5_000);
+  const engine = createSyncEngine({ database, transport: server.transport, now: () => T0 });
+  return { server, engine };
+}
+
+describe('syncOnce: push', () => {
+  it('does nothing on a device that was never enrolled', async () => {
+    const server = fakeServer();
+    await write('v1', { displayName: 'Amira', active: true }, T0, true);
+    const result = await createSyncEngine({ database, transport: server.transport }).syncOnce();
+    expect(result.outcome).toBe('not-enrolled');
+    expect(server.requests).toEqual([]);
+    expect(await database.outbox.count()).toBe(1);
+  });
+
+  it('pushes the outbox in seq order, trims it after the acknowledgement and learns the server offset', async () => {
+    const { server, engine } = await enrolled();
+    await write('v1', { displayName: 'Amira', active: true }, T0, true);
+    await write('v1', { active: false }, T0 + 1);
+    const result = await engine.syncOnce();
+    expect(result).toMatchObject({ outcome: 'synced', pushed: 2, rejected: 0 });
+    expect(server.pushes()[0]).toMatchObject({ token: TOKEN, body: { protocol: 1, ops: [{ seq: 1 }, { seq: 2 }] } });
+    expect(server.records.get('volunteers/v1')?.replica.fields).toEqual({ displayName: 'Amira', active: false, deleted: false });
+    expect(await database.outbox.count()).toBe(0);
+    expect(await database.meta.get('serverOffset')).toEqual({ key: 'serverOffset', ms: 5_000 });
+    expect(await database.meta.get('lastSyncedAt')).toEqual({ key: 'lastSyncedAt', at: T0 });
+  });
+
+  it('sends at most 1,000 ops a push, in increasing seq order', async () => {
+    const { server, engine } = await enrolled();
+    const hlc = (i: number) => formatHlc({ ms: T0, counter: i, node: 'aaaaaaaaaaaaaaaa' });
+    await database.outbox.bulkAdd(Array.from({ length: 2_500 }, (_, i) => ({ table: 'volunteers' as const, id: `v${i}`, hlc: hlc(i), fields: { active: true } })));
+    expect(await engine.syncOnce()).toMatchObject({ outcome: 'synced', pushed: 2_500 });
+    const batches = server.pushes().map((request) => (request.body as { ops: { seq: number }[] }).ops.map((op) => op.seq));
+    expect(batches.map((seqs) => seqs.length)).toEqual([1_000, 1_000, 500]);
+    expect(batches.flat()).toEqual(Array.from({ length: 2_500 }, (_, i) => i + 1));
+  });
+
+  it('keeps each refused op with its reason, and does not let it block the others', async () => {
+    const { server, engine } = await enrolled();
+    await write('v1', { displayName: 'Amira', active: true }, T0, true);
+    // A tablet whose clock was two days ahead when the volunteer tapped.
+    await write('v2', { displayName: 'Sam', active: true }, T0 + 2 * 86_400_000, true);
+    const result = await engine.syncOnce();
+    expect(result).toMatchObject({ outcome: 'synced', pushed: 1, rejected: 1 });
+    expect(await database.rejections.toArray()).toEqual([
+      { seq: 2, table: 'volunteers', id: 'v2', code: 'CLOCK_AHEAD', message: 'hlc: more than 24 hours ahead', at: T0 },
+    ]);
+    expect(await database.outbox.count()).toBe(0);
+    expect(server.records.has('volunteers/v2')).toBe(false);
+  });
+
+  it('keeps the outbox when the answer is lost, and a second sync neither loses nor doubles an op', async () => {
+    const { server, engine } = await enrolled();
+    await write('v1', { displayName: 'Amira', active: true }, T0, true);
+    await write('v1', { active: false }, T0 + 1);
+    // The server commits the push, then the connection drops before the answer arrives.
+    server.intercept((request) => {
+      if (request.path !== '/api/v1/sync/push') return undefined;
+      server.intercept(() => undefined);
+      void server.transport(request);
+      throw new NetworkError('connection reset');
+    });
+    expect(await engine.syncOnce()).toMatchObject({ outcome: 'offline', pushed: 0 });
+    expect(await database.outbox.count()).toBe(2);
+    const cursorBefore = [...server.records.values()].map((record) => record.cursor);
+
+    expect(await engine.syncOnce()).toMatchObject({ outcome: 'synced', pushed: 2 });
+    expect(await database.outbox.count()).toBe(0);
+    // The ops sent again were skipped: the record did not change a second time.
+    expect([...server.records.values()].map((record) => record.cursor)).toEqual(cursorBefore);
+  });
+
+  it('sends a batch too large for the server again in halves', async () => {
+    const { server, engine } = await enrolled();
+    for (let i = 0; i < 5; i++) await write(`v${i}`, { displayName: `V${i}`, active: true }, T0 + i, true);
+    server.intercept((request) => ((request.body as { ops?: unknown[] } | undefined)?.ops?.length ?? 0) > 2 ? error(413, 'BODY_TOO_LARGE', 'too large') : undefined);
+    expect(await engine.syncOnce()).toMatchObject({ outcome: 'synced', pushed: 5 });
+    expect(server.records.size).toBe(5);
+  });
+});
+
+describe('syncOnce: refusals and failures keep the outbox', () => {
+  it.each([
+    ['a revoked token (401) asks for enrolment', error(401, 'TOKEN_INVALID', 'revoked'), 'needs-enrolment'],
+    ['a protocol too old (426) asks for an update', error(426, 'PROTOCOL_TOO_OLD', 'update'), 'needs-update'],
+    ['a server error (503)', error(503, 'SHUTTING_DOWN', 'restarting'), 'error'],
+    ['a captive portal page (200, not JSON)', { status: 200, body: null }, 'error'],
+    ['an answer of the wrong shape', { status: 200, body: { ackedSeq: 'all' } }, 'error'],
+  ] as const)('%s', async (_case, answer, outcome) => {
+    const { server, engine } = await enrolled();
+    await write('v1', { displayName: 'Amira', active: true }, T0, true);
+    server.intercept(() => answer);
+    expect(await engine.syncOnce()).toMatchObject({ outcome });
+    expect(await database.outbox.count()).toBe(1);
+    expect(await database.meta.get('syncOutcome')).toMatchObject({ outcome, at: T0 });
+    expect(await database.meta.get('lastSyncedAt')).toBeUndefined();
+  });
+
+  it('is offline when the server cannot be reached', async () => {
+    const { server, engine } = await enrolled();
+    await write('v1', { displayName: 'Amira', active: true }, T0, true);
+    server.intercept(() => {
+      throw new NetworkError('could not reach https://daybook.test: Failed to fetch');
+    });
+    expect(await engine.syncOnce()).toMatchObject({ outcome: 'offline', message: expect.stringContaining('could not reach') as unknown });
+    expect(await database.outbox.count()).toBe(1);
+  });
+
+  it('does not mark a new enrolment as refused because of the old token’s 401', async () => {
+    const { server, engine } = await enrolled();
+    // A lead re-enrols the tablet while its sync with the revoked token is still running.
+    server.intercept(async () => {
+      await storeEnrolment({ ...enrolment, token: 'token-new' }, database);
+      return error(401, 'TOKEN_INVALID', 'revoked');
+    });
+    expect(await engine.syncOnce()).toMatchObject({ outcome: 'needs-enrolment' });
+    expect(await database.meta.get('syncOutcome')).toBeUndefined();
+  });
+});
+
+describe('syncOnce: pull', () => {
+  it('drops a page from the old server when the device was enrolled again meanwhile', async () => {
+    const { server, engine } = await enrolled();
+    server.remoteWrite('volunteers', 'r1', T0 - 1_000, { displayName: 'R1', active: true });
+    const elsewhere = { ...enrolment, token: 'token-elsewhere', serverUrl: 'https://other.test', centre: { ...enrolment.centre, id: 'centre-2' } };
+    server.intercept((request) => {
+      if (!request.path.startsWith('/api/v1/sync/pull')) return undefined;
+      server.intercept(() => undefined);
+      // The answer is on its way while a lead enrols the tablet into another centre.
+      return storeEnrolment(elsewhere, database).then(() => server.transport(request));
+    });
+    expect(await engine.syncOnce()).toMatchObject({ outcome: 'error', pulled: 0 });
+    expect(await database.volunteers.count()).toBe(0);
+    expect(await loadPullCursor(database)).toBe(0);
+  });
+
+  it('pulls page after page while hasMore, and stores the cursor with each page', async () => {
+    const { server } = await enrolled();
+    for (let i = 0; i < 5; i++) server.remoteWrite('volunteers', `r${i}`, T0 - 1_000 + i, { displayName: `R${i}`, active: true, deleted: false });
+    const engine = createSyncEngine({ database, transport: server.transport, now: () => T0, pullLimit: 2 });
+    expect(await engine.syncOnce()).toMatchObject({ outcome: 'synced', pulled: 5 });
+    expect(server.pulls().map((request) => request.path)).toEqual([
+      '/api/v1/sync/pull?cursor=0&limit=2',
+      '/api/v1/sync/pull?cursor=2&limit=2',
+      '/api/v1/sync/pull?cursor=4&limit=2',
+    ]);
+    expect(await database.volunteers.count()).toBe(5);
+    expect(await database.volunteers.get('r3')).toMatchObject({ displayName: 'R3', active: true, deleted: false });
+    expect(await loadPullCursor(database)).toBe(5);
+
+    // Nothing new: one pull from where it stopped, no change.
+    expect(await engine.syncOnce()).toMatchObject({ outcome: 'synced', pulled: 0 });
+    expect(server.pulls().at(-1)?.path).toBe('/api/v1/sync/pull?cursor=5&limit=2');
+  });
+
+  it('stops with an error instead of looping when the server says "more" without moving its cursor', async () => {
+    const { server, engine } = await enrolled();
+    server.intercept((request) =>
+      request.path.startsWith('/api/v1/sync/pull') ? { status: 200, body: { changes: [], nextCursor: 0, hasMore: true, serverTime: T0 } } : undefined,
+    );
+    expect(await engine.syncOnce()).toMatchObject({ outcome: 'error' });
+    expect(server.pulls()).toHaveLength(1);
+  });
+
+  it('pushes again within the same sync when a volunteer writes while it pulls', async () => {
+    const { server, engine } = await enrolled();
+    await write('v1', { displayName: 'Amira', active: true }, T0, true);
+    let tapped = false;
+    server.intercept((request) => {
+      if (!tapped && request.path.startsWith('/api/v1/sync/pull')) {
+        tapped = true;
+        void write('v2', { displayName: 'Sam', active: true }, T0 + 10, true);
+      }
+      return undefined;
+    });
+    expect(await engine.syncOnce()).toMatchObject({ outcome: 'synced', pushed: 2 });
+    expect(server.pushes()).toHaveLength(2);
+    expect(await database.outbox.count()).toBe(0);
+    expect(await database.volunteers.get('v2')).toMatchObject({ displayName: 'Sam' });
+  });
+
+  it('brings two tablets to the same state through the server', async () => {
+    const server = fakeServer();
+    const other = new DaybookDatabase(`engine-test-${count}-b`);
+    await other.open();
+    try {
+      await Promise.all([storeEnrolment(enrolment, database), storeEnrolment({ ...enrolment, token: TOKEN_B, deviceId: 'device-b' }, other)]);
+      const engineA = createSyncEngine({ database, transport: server.transport, now: () => T0 });
+      const engineB = createSyncEngine({ database: other, transport: server.transport, now: () => T0 });
+      await write('v1', { displayName: 'Amira', active: true }, T0, true);
+      await engineA.syncOnce();
+      await engineB.syncOnce();
+      // B renames, then A (later) deactivates: both fields survive, per field.
+      await writeRecord('volunteers', 'v1', { displayName: 'Amira B.' }, { database: other, now: T0 + 10 });
+      await write('v1', { active: false }, T0 + 20);
+      await engineB.syncOnce();
+      await engineA.syncOnce();
+      await engineB.syncOnce();
+      const strip = ({ _hlc, _hlcs, ...fields }: Record<string, unknown>) => ({ fields, clocks: { _hlc, _hlcs } });
+      const [a, b] = await Promise.all([database.volunteers.get('v1'), other.volunteers.get('v1')]);
+      expect(a).toMatchObject({ displayName: 'Amira B.', active: false, deleted: false });
+      expect(strip(b!)).toEqual(strip(a!));
+    } finally {
+      await other.delete();
+    }
+  });
+});

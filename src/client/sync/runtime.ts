@@ -1,0 +1,65 @@
+import { liveQuery } from 'dexie';
+import { db } from '../db/db';
+import type { DaybookDatabase } from '../db/database';
+import { loadEnrolment } from '../db/sync-state';
+import { createSyncEngine } from './engine';
+import { createSyncScheduler, type SyncScheduler, type WatchTriggers } from './scheduler';
+import { syncActivity } from './status';
+import { refreshStorageEstimate, requestPersistentStorage } from './storage';
+import type { Transport } from './transport';
+
+/**
+ * The outbox size and the enrolment's token, live. Dexie tells every tab of a change, so a write
+ * in one tab wakes the scheduler of the tab that holds the sync lock.
+ */
+export function watchSyncTriggers(database: DaybookDatabase = db): WatchTriggers {
+  return (listener) => {
+    const subscription = liveQuery(async () => {
+      const [enrolment, pending] = await Promise.all([loadEnrolment(database), database.outbox.count()]);
+      return { token: enrolment?.token ?? null, pending };
+    }).subscribe({
+      next: listener,
+      // A failed read (the database closing) must not stop the app; the timer runs again.
+      error: (error: unknown) => console.warn('sync: could not watch the outbox', error),
+    });
+    return () => subscription.unsubscribe();
+  };
+}
+
+let active: SyncScheduler | null = null;
+
+export type StartSyncOptions = { database?: DaybookDatabase; transportFor?: (serverUrl: string) => Transport };
+
+/**
+ * Starts syncing in this tab: the scheduler, the status it reports, and the request for
+ * persistent storage. The app calls it once at start; it returns the function that stops it.
+ */
+export function startSync(options: StartSyncOptions = {}): () => void {
+  const database = options.database ?? db;
+  const scheduler = createSyncScheduler({
+    engine: createSyncEngine({ database, transportFor: options.transportFor }),
+    watch: watchSyncTriggers(database),
+  });
+  let wasSyncing = false;
+  const unsubscribe = scheduler.subscribe(() => {
+    const { syncing } = scheduler.getSnapshot();
+    syncActivity.set({ syncing });
+    // Pulls fill the disk: look at the space left after each run.
+    if (wasSyncing && !syncing) void refreshStorageEstimate();
+    wasSyncing = syncing;
+  });
+  void requestPersistentStorage();
+  scheduler.start();
+  active = scheduler;
+  return () => {
+    scheduler.stop();
+    unsubscribe();
+    syncActivity.set({ syncing: false });
+    if (active === scheduler) active = null;
+  };
+}
+
+/** Syncs now if sync is started in this tab (after an enrolment, say); otherwise does nothing. */
+export function requestSync(): void {
+  void active?.syncNow();
+}

@@ -1,0 +1,98 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Enrolment } from '../db/database';
+import type { SyncRecords } from '../db/sync-state';
+import { deriveSyncStatus } from './status';
+import { isStorageShort, requestPersistentStorage, resetStorageStatus, storageStatus, type StorageStatus } from './storage';
+
+const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
+const MB = 1024 * 1024;
+const GB = 1024 * MB;
+
+const enrolment: Enrolment = {
+  serverUrl: 'https://daybook.test',
+  token: 'token-1',
+  deviceId: 'device-1',
+  centre: { id: 'centre-1', name: 'Dunkirk play centre', timeZone: 'Europe/Paris' },
+  role: 'lead',
+  codeSeries: null,
+  enrolledAt: T0,
+};
+
+const storage: StorageStatus = { persisted: true, usage: 0, quota: GB, short: false };
+
+function records(outcome: NonNullable<SyncRecords['outcome']>['outcome'] | null, enrolled = true): SyncRecords {
+  return {
+    enrolment: enrolled ? enrolment : null,
+    waiting: 2,
+    outcome: outcome ? { outcome, at: T0, message: `detail of ${outcome}` } : null,
+    lastSyncedAt: T0 - 60_000,
+    rejections: [],
+    rejectionCount: 0,
+  };
+}
+
+describe('deriveSyncStatus', () => {
+  it.each([
+    // outcome stored, enrolled, syncing now, browser online -> state, online
+    [null, false, false, true, 'local-only', true],
+    ['synced', false, false, false, 'local-only', false],
+    [null, true, false, true, 'syncing', true],
+    ['synced', true, false, true, 'synced', true],
+    ['synced', true, true, true, 'syncing', true],
+    ['synced', true, false, false, 'offline', false],
+    ['offline', true, false, true, 'offline', false],
+    ['error', true, false, true, 'error', true],
+    ['needs-enrolment', true, true, false, 'needs-enrolment', false],
+    ['needs-update', true, false, true, 'needs-update', true],
+  ] as const)('stored %s, enrolled %s, syncing %s, browser online %s: %s, online %s', (outcome, enrolled, syncing, browserOnline, state, online) => {
+    const status = deriveSyncStatus(records(outcome, enrolled), { syncing, browserOnline, storage });
+    expect(status).toMatchObject({ ready: true, state, online, waiting: 2, lastSyncedAt: T0 - 60_000 });
+  });
+
+  it('gives the failure’s detail only while it applies', () => {
+    expect(deriveSyncStatus(records('error'), { syncing: false, browserOnline: true, storage }).message).toBe('detail of error');
+    expect(deriveSyncStatus(records('error'), { syncing: true, browserOnline: true, storage }).message).toBeNull();
+  });
+
+  it('is not ready before the database has been read', () => {
+    expect(deriveSyncStatus(undefined, { syncing: false, browserOnline: true, storage })).toMatchObject({ ready: false, state: 'local-only', waiting: 0 });
+  });
+});
+
+describe('storage', () => {
+  it.each([
+    [100 * MB, 10 * GB, false],
+    [9.5 * GB, 10 * GB, true],
+    [0, 150 * MB, true],
+    [700 * MB, GB, false],
+    [850 * MB, GB, true],
+  ])('usage %d of quota %d is short: %s', (usage, quota, short) => {
+    expect(isStorageShort(usage, quota)).toBe(short);
+  });
+
+  beforeEach(() => resetStorageStatus());
+  afterEach(() => resetStorageStatus());
+
+  it('asks for persistence once, and reports a refusal and the space left', async () => {
+    const persist = vi.fn(() => Promise.resolve(false));
+    const api = { persisted: () => Promise.resolve(false), persist, estimate: () => Promise.resolve({ usage: 900 * MB, quota: GB }) };
+    await requestPersistentStorage(api);
+    await requestPersistentStorage(api);
+    expect(persist).toHaveBeenCalledTimes(1);
+    expect(storageStatus.get()).toEqual({ persisted: false, usage: 900 * MB, quota: GB, short: true });
+  });
+
+  it('does not ask again when the browser already persists the data', async () => {
+    const persist = vi.fn(() => Promise.resolve(true));
+    await requestPersistentStorage({ persisted: () => Promise.resolve(true), persist });
+    expect(persist).not.toHaveBeenCalled();
+    expect(storageStatus.get().persisted).toBe(true);
+  });
+
+  it('says "unknown" where the browser has no storage API, or it fails', async () => {
+    await requestPersistentStorage(undefined);
+    expect(storageStatus.get()).toEqual({ persisted: 'unknown', usage: null, quota: null, short: false });
+    await requestPersistentStorage({ persisted: () => Promise.reject(new Error('denied')) });
+    expect(storageStatus.get().persisted).toBe('unknown');
+  });
+});

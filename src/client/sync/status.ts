@@ -1,0 +1,106 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useSyncExternalStore } from 'react';
+import { db } from '../db/db';
+import type { DaybookDatabase, Enrolment, RejectedChange } from '../db/database';
+import { loadSyncRecords, type SyncRecords } from '../db/sync-state';
+import type { SchedulerSnapshot } from './scheduler';
+import { storageStatus, type StorageStatus } from './storage';
+
+/**
+ * What the tablet shows about sync (product.md: "online or not, changes waiting, last successful
+ * sync, and why a change was refused"). The database holds what every tab must see (how the last
+ * sync ended, the outbox, refusals); this tab's scheduler adds whether it is syncing right now.
+ */
+
+export type SyncState =
+  /** Never enrolled: the tablet works on its own, which is fine. */
+  | 'local-only'
+  | 'synced'
+  | 'syncing'
+  | 'offline'
+  | 'needs-enrolment'
+  | 'needs-update'
+  | 'error';
+
+export type SyncStatus = {
+  /** False until the database has been read once. */
+  ready: boolean;
+  state: SyncState;
+  online: boolean;
+  /** Local changes the server has not acknowledged yet. */
+  waiting: number;
+  lastSyncedAt: number | null;
+  rejections: RejectedChange[];
+  rejectionCount: number;
+  storage: StorageStatus;
+  enrolment: Enrolment | null;
+  /** The last failure's detail, in English (the server's words): for a lead, not a volunteer. */
+  message: string | null;
+};
+
+type Activity = Pick<SchedulerSnapshot, 'syncing'>;
+
+let activity: Activity = { syncing: false };
+const activityListeners = new Set<() => void>();
+
+/** This tab's scheduler reports whether it is syncing (runtime.ts wires it). */
+export const syncActivity = {
+  subscribe: (listener: () => void): (() => void) => {
+    activityListeners.add(listener);
+    return () => activityListeners.delete(listener);
+  },
+  get: (): Activity => activity,
+  set: (next: Activity): void => {
+    if (next.syncing === activity.syncing) return;
+    activity = { syncing: next.syncing };
+    for (const listener of activityListeners) listener();
+  },
+};
+
+function subscribeOnline(listener: () => void): () => void {
+  globalThis.addEventListener('online', listener);
+  globalThis.addEventListener('offline', listener);
+  return () => {
+    globalThis.removeEventListener('online', listener);
+    globalThis.removeEventListener('offline', listener);
+  };
+}
+
+const browserOnline = () => globalThis.navigator?.onLine ?? true;
+
+const NOTHING_YET: SyncRecords = { enrolment: null, waiting: 0, outcome: null, lastSyncedAt: null, rejections: [], rejectionCount: 0 };
+
+/** The status from its parts: pure, so each combination is a one-line test. */
+export function deriveSyncStatus(records: SyncRecords | undefined, parts: { syncing: boolean; browserOnline: boolean; storage: StorageStatus }): SyncStatus {
+  const read = records ?? NOTHING_YET;
+  const outcome = read.outcome?.outcome;
+  let state: SyncState;
+  if (!read.enrolment) state = 'local-only';
+  // Only a new enrolment or an update clears these; going offline does not.
+  else if (outcome === 'needs-enrolment' || outcome === 'needs-update') state = outcome;
+  else if (parts.syncing) state = 'syncing';
+  else if (!parts.browserOnline) state = 'offline';
+  // Enrolled and never tried yet: the first sync is about to start.
+  else state = outcome ?? 'syncing';
+  return {
+    ready: records !== undefined,
+    state,
+    online: parts.browserOnline && state !== 'offline',
+    waiting: read.waiting,
+    lastSyncedAt: read.lastSyncedAt,
+    rejections: read.rejections,
+    rejectionCount: read.rejectionCount,
+    storage: parts.storage,
+    enrolment: read.enrolment,
+    message: state === 'synced' || state === 'syncing' ? null : (read.outcome?.message ?? null),
+  };
+}
+
+/** The sync status, live: it changes with every write, sync, refusal and network change. */
+export function useSyncStatus(database: DaybookDatabase = db): SyncStatus {
+  const records = useLiveQuery(() => loadSyncRecords(database), [database]);
+  const { syncing } = useSyncExternalStore(syncActivity.subscribe, syncActivity.get, syncActivity.get);
+  const online = useSyncExternalStore(subscribeOnline, browserOnline, () => true);
+  const storage = useSyncExternalStore(storageStatus.subscribe, storageStatus.get, storageStatus.get);
+  return deriveSyncStatus(records, { syncing, browserOnline: online, storage });
+}

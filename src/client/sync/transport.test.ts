@@ -1,0 +1,51 @@
+import { describe, expect, it, vi } from 'vitest';
+import { errorOf, fetchTransport, NetworkError } from './transport';
+
+const fakeFetch = (answer: () => Promise<Response>) => vi.fn<typeof fetch>(answer);
+
+describe('fetchTransport', () => {
+  it('sends JSON with the bearer token to the path under the base address, and reads JSON back', async () => {
+    const fetch = fakeFetch(() => Promise.resolve(new Response('{"ackedSeq":3}', { status: 200 })));
+    const transport = fetchTransport('https://daybook.test/', { fetch });
+    const answer = await transport({ method: 'POST', path: '/api/v1/sync/push', token: 't1', body: { protocol: 1, ops: [] } });
+    expect(answer).toEqual({ status: 200, body: { ackedSeq: 3 } });
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe('https://daybook.test/api/v1/sync/push');
+    expect(init).toMatchObject({
+      method: 'POST',
+      headers: { accept: 'application/json', authorization: 'Bearer t1', 'content-type': 'application/json' },
+      body: '{"protocol":1,"ops":[]}',
+      cache: 'no-store',
+    });
+  });
+
+  it('sends no token and no body when there are none', async () => {
+    const fetch = fakeFetch(() => Promise.resolve(new Response(null, { status: 204 })));
+    expect(await fetchTransport('https://daybook.test', { fetch })({ method: 'DELETE', path: '/api/v1/devices/d1' })).toEqual({ status: 204, body: null });
+    expect(fetch.mock.calls[0]![1]).toMatchObject({ headers: { accept: 'application/json' }, body: undefined });
+  });
+
+  it('returns a body that is not JSON (a captive portal page) as null, with its status', async () => {
+    const fetch = fakeFetch(() => Promise.resolve(new Response('<html>Log in to the Wi-Fi</html>', { status: 200 })));
+    expect(await fetchTransport('https://daybook.test', { fetch })({ method: 'GET', path: '/api/v1/sync/pull' })).toEqual({ status: 200, body: null });
+  });
+
+  it('turns a failed connection or a timeout into a NetworkError', async () => {
+    const failing = fakeFetch(() => Promise.reject(new TypeError('Failed to fetch')));
+    await expect(fetchTransport('https://daybook.test', { fetch: failing })({ method: 'GET', path: '/x' })).rejects.toThrow(NetworkError);
+    // A server that never answers: the request's own timeout aborts it.
+    const slow = vi.fn<typeof fetch>(
+      (_url, init) => new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('timed out', 'TimeoutError')))),
+    );
+    await expect(fetchTransport('https://daybook.test', { fetch: slow, timeoutMs: 5 })({ method: 'GET', path: '/x' })).rejects.toThrow(NetworkError);
+  });
+});
+
+describe('errorOf', () => {
+  it('reads the contract’s error shape and nothing else', () => {
+    expect(errorOf({ error: { code: 'TOKEN_INVALID', message: 'revoked' } })).toEqual({ code: 'TOKEN_INVALID', message: 'revoked' });
+    expect(errorOf({ error: 'nope' })).toBeNull();
+    expect(errorOf(null)).toBeNull();
+    expect(errorOf('<html>')).toBeNull();
+  });
+});

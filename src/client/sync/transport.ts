@@ -1,0 +1,70 @@
+import { errorBody, type ErrorBody } from '../../shared/schema';
+
+/**
+ * How the tablet talks to its server. A transport only moves JSON: callers check each answer's
+ * shape with the shared schemas. Tests pass a function that answers like the server does (or is
+ * the server, through Fastify's inject), so the engine never needs a network to be tested.
+ */
+export type TransportRequest = { method: 'GET' | 'POST' | 'DELETE'; path: string; token?: string; body?: unknown };
+export type TransportResponse = { status: number; body: unknown };
+export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
+
+/**
+ * The server could not be reached, or the connection broke before the answer was read: the
+ * tablet is offline as far as sync is concerned. Any answer at all, even a 500, is not this.
+ */
+export class NetworkError extends Error {
+  override name = 'NetworkError';
+}
+
+/** Long enough for a 4 MB push on a slow camp connection; short enough that a dead one frees the lock. */
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+export type FetchTransportOptions = { fetch?: typeof globalThis.fetch; timeoutMs?: number };
+
+/**
+ * A transport over `fetch` to the server at `baseUrl` (e.g. `https://daybook.example.org`).
+ * A body that is not JSON (a captive portal's login page, a proxy's error page) comes back as
+ * `null` with its status, for the caller to refuse as an unexpected answer.
+ */
+export function fetchTransport(baseUrl: string, options: FetchTransportOptions = {}): Transport {
+  const base = baseUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return async ({ method, path, token, body }) => {
+    const fetchImpl = options.fetch ?? globalThis.fetch;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    try {
+      const response = await fetchImpl(`${base}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        // A pull answer cached by the browser would hide changes made since.
+        cache: 'no-store',
+        credentials: 'omit',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      // Reading the body can fail too (the connection drops half-way): still a network failure.
+      const text = await response.text();
+      return { status: response.status, body: parseJson(text) };
+    } catch (error) {
+      throw new NetworkError(`could not reach ${base}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  };
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/** The server's own error (`{"error": {"code", "message"}}`), or null when the body has another shape. */
+export function errorOf(body: unknown): ErrorBody['error'] | null {
+  const parsed = errorBody.safeParse(body);
+  return parsed.success ? parsed.data.error : null;
+}
