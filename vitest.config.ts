@@ -31,6 +31,18 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Sync between simulated tablets (Dexie on fake-indexeddb) and the real server in process.
+          name: 'sync',
+          environment: 'node',
+          include: ['tests/sync/**/*.test.ts'],
+          setupFiles: ['fake-indexeddb/auto'],
+          testTimeout: 600_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'e2e',
           environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],

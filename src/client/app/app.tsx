@@ -1,12 +1,17 @@
-import { Suspense, useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { useT } from '../i18n/i18n';
 import { UpdatePrompt } from '../pwa/update-prompt';
 import { Link, usePath } from './router';
 import { SCREENS } from './screens';
+import { useIdle } from './when-idle';
+
+// Sync state is not needed to draw Today, so it arrives just after, from the precache.
+const SyncStatusBar = lazy(() => import('../features/sync-status/sync-status-bar').then((module) => ({ default: module.SyncStatusBar })));
 
 export function App() {
   const t = useT();
   const path = usePath();
+  const idle = useIdle();
   const screen = SCREENS.find((candidate) => candidate.path === path);
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
@@ -27,7 +32,7 @@ export function App() {
         <span className="app-name">{t('appName')}</span>
         <nav aria-label={t('navLabel')}>
           <ul className="nav-list">
-            {SCREENS.map((item) => (
+            {SCREENS.filter((item) => item.inNav).map((item) => (
               <li key={item.path}>
                 <Link to={item.path} className="nav-link">
                   {t(item.title)}
@@ -36,6 +41,11 @@ export function App() {
             ))}
           </ul>
         </nav>
+        {idle && (
+          <Suspense fallback={null}>
+            <SyncStatusBar link={Link} />
+          </Suspense>
+        )}
       </header>
       <main id="main" ref={mainRef} tabIndex={-1}>
         {screen ? (

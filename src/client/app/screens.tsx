@@ -7,17 +7,25 @@ import { TodayScreen } from '../features/today/today-screen';
  * fetched when first opened (the service worker precaches them all, so they open offline too),
  * which keeps the first load of a cheap tablet within its budget.
  */
-export type Screen = { path: string; title: MessageKey; component: ComponentType | LazyExoticComponent<ComponentType> };
+export type Screen = {
+  path: string;
+  title: MessageKey;
+  component: ComponentType | LazyExoticComponent<ComponentType>;
+  /** Shown in the navigation bar; the connection screen is reached from the sync status. */
+  inNav: boolean;
+};
 
 const SessionsScreen = lazy(() => import('../features/sessions/sessions-screen').then((module) => ({ default: module.SessionsScreen })));
 const ShiftsScreen = lazy(() => import('../features/shifts/shifts-screen').then((module) => ({ default: module.ShiftsScreen })));
 const CloseDayScreen = lazy(() => import('../features/close/close-day-screen').then((module) => ({ default: module.CloseDayScreen })));
+const EnrolScreen = lazy(() => import('../features/enrol/enrol-screen').then((module) => ({ default: module.EnrolScreen })));
 const SettingsScreen = lazy(() => import('../features/settings/settings-screen').then((module) => ({ default: module.SettingsScreen })));
 
 export const SCREENS: readonly Screen[] = [
-  { path: '/', title: 'navToday', component: TodayScreen },
-  { path: '/sessions', title: 'navSessions', component: SessionsScreen },
-  { path: '/shifts', title: 'navShifts', component: ShiftsScreen },
-  { path: '/close', title: 'navClose', component: CloseDayScreen },
-  { path: '/settings', title: 'navSettings', component: SettingsScreen },
+  { path: '/', title: 'navToday', component: TodayScreen, inNav: true },
+  { path: '/sessions', title: 'navSessions', component: SessionsScreen, inNav: true },
+  { path: '/shifts', title: 'navShifts', component: ShiftsScreen, inNav: true },
+  { path: '/close', title: 'navClose', component: CloseDayScreen, inNav: true },
+  { path: '/settings', title: 'navSettings', component: SettingsScreen, inNav: true },
+  { path: '/enrol', title: 'navEnrol', component: EnrolScreen, inNav: false },
 ];

@@ -33,7 +33,10 @@ export function fromReplica<T extends TableName>(id: string, replica: Replica): 
   }
   const overrides: Record<string, string> = {};
   for (const [field, clock] of Object.entries(replica.hlcs)) if (clock !== base) overrides[field] = clock;
-  const row = { deleted: false, ...replica.fields, id, _hlc: base } as Stored<T>;
+  // No default for `deleted`: a field the row holds is a field with a clock, and a made-up
+  // `deleted: false` would carry this write's clock and beat a real, earlier delete from another
+  // tablet when it arrives. A row without the field reads as not deleted.
+  const row = { ...replica.fields, id, _hlc: base } as Stored<T>;
   if (Object.keys(overrides).length > 0) row._hlcs = overrides;
   return row;
 }

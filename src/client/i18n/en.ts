@@ -52,6 +52,7 @@ export const en = {
   navSessions: 'Sessions',
   navShifts: 'Shifts',
   navClose: 'Close day',
+  navEnrol: 'Connect to the server',
   navSettings: 'Settings',
   headcountTitle: 'Headcount',
   volunteersOnDuty: 'Volunteers on duty',

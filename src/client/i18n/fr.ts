@@ -53,6 +53,7 @@ export const fr: Record<MessageKey, string> = {
   navSessions: 'Activités',
   navShifts: 'Équipe',
   navClose: 'Clôturer',
+  navEnrol: 'Connexion au serveur',
   navSettings: 'Réglages',
   headcountTitle: 'Effectifs',
   volunteersOnDuty: 'Bénévoles présents',

@@ -1,4 +1,5 @@
 import { Workbox } from 'workbox-window';
+import { onApplyUpdate, setUpdateState as setState } from './update-store';
 
 /**
  * Service worker registration through workbox-window, prompt-for-update style: a new version
@@ -6,33 +7,7 @@ import { Workbox } from 'workbox-window';
  * reloads. The app never reloads itself: a reload in the middle of a registration would lose
  * what the volunteer was typing.
  */
-export type UpdateState = { updateReady: boolean; offlineReady: boolean };
-
-let state: UpdateState = { updateReady: false, offlineReady: false };
-const listeners = new Set<() => void>();
 let workbox: Workbox | null = null;
-
-function setState(next: Partial<UpdateState>): void {
-  state = { ...state, ...next };
-  for (const listener of listeners) listener();
-}
-
-export const updateStore = {
-  subscribe: (listener: () => void): (() => void) => {
-    listeners.add(listener);
-    return () => listeners.delete(listener);
-  },
-  get: (): UpdateState => state,
-  dismissOfflineReady: () => setState({ offlineReady: false }),
-  dismissUpdate: () => setState({ updateReady: false }),
-  /** The volunteer tapped Update: let the waiting worker take over, then reload once. */
-  applyUpdate: (): void => {
-    if (!workbox) return;
-    // Reload once the waiting worker has taken control (the page must run the new code).
-    navigator.serviceWorker.addEventListener('controllerchange', () => globalThis.location.reload(), { once: true });
-    workbox.messageSkipWaiting();
-  },
-};
 
 const UPDATE_CHECK_MS = 60 * 60 * 1000;
 
@@ -40,6 +15,11 @@ export function registerServiceWorker(url = '/sw.js'): void {
   if (!('serviceWorker' in navigator) || workbox) return;
   workbox = new Workbox(url, { scope: '/' });
   const wb = workbox;
+  onApplyUpdate(() => {
+    // Reload once the waiting worker has taken control (the page must run the new code).
+    navigator.serviceWorker.addEventListener('controllerchange', () => globalThis.location.reload(), { once: true });
+    wb.messageSkipWaiting();
+  });
   wb.addEventListener('waiting', () => setState({ updateReady: true }));
   wb.addEventListener('installed', (event) => {
     if (!event.isUpdate) setState({ offlineReady: true });

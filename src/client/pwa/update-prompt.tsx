@@ -1,6 +1,6 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import { useT } from '../i18n/i18n';
-import { updateStore } from './register';
+import { updateStore } from './update-store';
 
 const OFFLINE_READY_MS = 6000;
 

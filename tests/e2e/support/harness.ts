@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildApp } from '../../../src/server/app';
-import { openStore } from '../../../src/server/store';
+import { openStore, type Store } from '../../../src/server/store';
 import { chromiumPath, CHROMIUM_ARGS } from '../../support/chromium';
 
 /** The production build the tests serve; `npm test` builds it before the end-to-end run. */
@@ -23,7 +23,7 @@ export async function copyOfBuild(): Promise<string> {
   return dir;
 }
 
-export type RunningServer = { url: string; stop: () => Promise<void> };
+export type RunningServer = { url: string; store: Store; stop: () => Promise<void> };
 
 /**
  * The real server (buildApp) on the real embedded database in a fresh DATA_DIR, listening on a
@@ -40,6 +40,7 @@ export async function startServer(options: { staticDir?: string } = {}): Promise
   return {
     // localhost, not 127.0.0.1: a service worker needs a secure context, and localhost is one.
     url: `http://localhost:${address.port}`,
+    store,
     stop: async () => {
       if (stopped) return;
       stopped = true;

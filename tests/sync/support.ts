@@ -1,0 +1,107 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/server/app';
+import { openStore, type Store } from '../../src/server/store';
+import { createCentre, mintEnrolmentCode } from '../../src/server/store/accounts';
+import { DaybookDatabase, SYNCED_TABLES, type OutboxOp } from '../../src/client/db/database';
+import { toReplica } from '../../src/client/db/replica';
+import { createSyncEngine, type SyncEngine } from '../../src/client/sync/engine';
+import { enrolDevice } from '../../src/client/sync/enrol';
+import { NetworkError, type Transport } from '../../src/client/sync/transport';
+import type { Replica } from '../../src/shared/merge';
+
+/** The real server, in process, on the embedded database in memory. */
+export async function startInProcessServer(): Promise<{ app: FastifyInstance; store: Store; close: () => Promise<void> }> {
+  const store = await openStore({ inMemory: true });
+  const app = await buildApp({ store, version: 'sync-test' });
+  return { app, store, close: async () => (await app.close(), await store.close()) };
+}
+
+/** A transport that is the server, through Fastify's inject: no network, the real routes. */
+export function injectTransport(app: FastifyInstance): Transport {
+  return async ({ method, path, token, body }) => {
+    const response = await app.inject({
+      method,
+      url: path,
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
+    return { status: response.statusCode, body: response.body === '' ? null : (JSON.parse(response.body) as unknown) };
+  };
+}
+
+/** What can go wrong with one request on a camp connection. */
+export type Fault = 'none' | 'lost-request' | 'lost-answer' | 'duplicated';
+
+/**
+ * The server, with the network in between: a request may never arrive, arrive and lose its
+ * answer, or arrive twice. `faults` is consumed one per request; then requests go through.
+ */
+export function unreliable(transport: Transport, faults: Fault[], sent: { body: unknown; path: string; token?: string }[] = []): Transport {
+  return async (request) => {
+    const fault = faults.shift() ?? 'none';
+    if (fault === 'lost-request') throw new NetworkError('request lost');
+    if (request.method === 'POST' && request.path === '/api/v1/sync/push') sent.push({ body: request.body, path: request.path, token: request.token });
+    const answer = await transport(request);
+    if (fault === 'duplicated') return transport(request);
+    if (fault === 'lost-answer') throw new NetworkError('answer lost');
+    return answer;
+  };
+}
+
+export type Tablet = { name: string; database: DaybookDatabase; log: OutboxOp[]; engine: (transport: Transport) => SyncEngine };
+
+/** A tablet: its own database (as a fresh install), enrolled in `centreId`, logging every op it writes. */
+export async function newTablet(server: { app: FastifyInstance; store: Store }, centreId: string, name: string): Promise<Tablet> {
+  const database = new DaybookDatabase(name);
+  await database.open();
+  const log: OutboxOp[] = [];
+  watchOutbox(database, log);
+  const { code } = await mintEnrolmentCode(server.store, { centreId, role: 'lead', now: Date.now() });
+  const outcome = await enrolDevice(
+    { serverUrl: 'http://localhost:8080', code, deviceName: name },
+    { database, transport: injectTransport(server.app), pageProtocol: 'http:' },
+  );
+  if (!outcome.ok) throw new Error(`enrolment failed: ${JSON.stringify(outcome.problem)}`);
+  return { name, database, log, engine: (transport) => createSyncEngine({ database, transport }) };
+}
+
+export function watchOutbox(database: DaybookDatabase, log: OutboxOp[]): void {
+  database.outbox.hook('creating', (_key, op) => {
+    log.push(structuredClone(op));
+  });
+}
+
+export async function newCentreId(store: Store, name: string): Promise<string> {
+  return (await createCentre(store, { name, timeZone: 'Europe/Paris' })).id;
+}
+
+/** Every synced record a tablet holds, as `table/id` -> fields (a missing `deleted` reads as false). */
+export async function tabletState(database: DaybookDatabase): Promise<Record<string, Record<string, unknown>>> {
+  const state: Record<string, Record<string, unknown>> = {};
+  for (const table of SYNCED_TABLES) {
+    for (const row of await database.table(table).toArray()) {
+      state[`${table}/${(row as { id: string }).id}`] = normalise(toReplica(row as never).fields);
+    }
+  }
+  return state;
+}
+
+/** Every record of a centre on the server, in the same form. */
+export async function serverState(store: Store, centreId: string): Promise<Record<string, Record<string, unknown>>> {
+  const rows = await store.query<{ tbl: string; id: string; fields: Record<string, unknown> }>('SELECT tbl, id, fields FROM records WHERE centre_id = $1', [centreId]);
+  return Object.fromEntries(rows.map((row) => [`${row.tbl}/${row.id}`, normalise(row.fields)]));
+}
+
+export function normalise(fields: Record<string, unknown>): Record<string, unknown> {
+  return { deleted: false, ...fields };
+}
+
+/** What every replica must hold: all the ops ever written, merged by the shared rule. */
+export function expectedState(ops: readonly OutboxOp[], merge: (current: Replica | undefined, op: { hlc: string; fields: Record<string, unknown> }) => { next: Replica }) {
+  const replicas = new Map<string, Replica>();
+  for (const op of ops) {
+    const key = `${op.table}/${op.id}`;
+    replicas.set(key, merge(replicas.get(key), op).next);
+  }
+  return Object.fromEntries([...replicas].map(([key, replica]) => [key, normalise(replica.fields)]));
+}
