@@ -6,6 +6,7 @@
 import { launchBrowser } from '../e2e/support/harness';
 import { firstLoadJavaScript, offlineStart } from './first-load';
 import { report, type BenchResult } from './report';
+import { syncOverHttp } from './sync-http';
 import { busyTablet } from './tablet';
 
 const browser = await launchBrowser();
@@ -17,4 +18,5 @@ try {
 } finally {
   await browser.close();
 }
+results.push(...(await syncOverHttp()));
 await report(results);
