@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRecord } from '../../src/client/db/write';
+import { createSyncEngine } from '../../src/client/sync/engine';
 import { injectTransport, newCentreId, newTablet, serverState, startInProcessServer, tabletState, type Tablet } from './support';
 
 let server: Awaited<ReturnType<typeof startInProcessServer>>;
@@ -35,6 +36,59 @@ describe('sync, case by case', () => {
     } finally {
       await a.database.delete();
       await b.database.delete();
+    }
+  });
+});
+
+describe('sync and wrong clocks', () => {
+  const DAYS_3 = 3 * 24 * 3_600_000;
+
+  it('a tablet 3 days behind learns the server time on its first sync, and its later writes win over earlier ones', async () => {
+    const centreId = await newCentreId(server.store, 'Slow clock');
+    const [right, slow] = [await newTablet(server, centreId, 'clock-right'), await newTablet(server, centreId, 'clock-slow')];
+    const slowNow = () => Date.now() - DAYS_3;
+    try {
+      await createSyncEngine({ database: slow.database, transport: injectTransport(server.app), now: slowNow }).syncOnce();
+      await writeRecord('volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, database: right.database });
+      await right.engine(injectTransport(server.app)).syncOnce();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      // Later in real time, but 3 days earlier on the slow tablet's own clock.
+      await writeRecord('volunteers', 'v1', { displayName: 'Amira K.' }, { database: slow.database, now: slowNow() });
+      const [op] = await slow.database.outbox.toArray();
+      expect(Number(op!.hlc.slice(0, 13))).toBeGreaterThan(Date.now() - 60_000);
+      for (let round = 0; round < 2; round++) {
+        await createSyncEngine({ database: slow.database, transport: injectTransport(server.app), now: slowNow }).syncOnce();
+        await right.engine(injectTransport(server.app)).syncOnce();
+      }
+      const onServer = await serverState(server.store, centreId);
+      expect(onServer['volunteers/v1']).toMatchObject({ displayName: 'Amira K.' });
+      expect(await tabletState(right.database)).toEqual(onServer);
+      expect(await tabletState(slow.database)).toEqual(onServer);
+    } finally {
+      await right.database.delete();
+      await slow.database.delete();
+    }
+  });
+
+  it('a tablet 3 days ahead is refused with CLOCK_AHEAD and moves nobody’s clock', async () => {
+    const centreId = await newCentreId(server.store, 'Fast clock');
+    const [right, fast] = [await newTablet(server, centreId, 'clock-right-2'), await newTablet(server, centreId, 'clock-fast')];
+    try {
+      // A tablet that has never synced stamps its own wrong time.
+      await writeRecord('volunteers', 'v9', { displayName: 'Jo', active: true }, { create: true, database: fast.database, now: Date.now() + DAYS_3 });
+      const result = await fast.engine(injectTransport(server.app)).syncOnce();
+      expect(result.rejected).toBe(1);
+      const rejections = await fast.database.table('rejections').toArray();
+      expect(rejections).toMatchObject([{ code: 'CLOCK_AHEAD' }]);
+      expect(await serverState(server.store, centreId)).toEqual({});
+      // The other tablet pulls nothing from the future; its next write is stamped near now.
+      await right.engine(injectTransport(server.app)).syncOnce();
+      await writeRecord('volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, database: right.database });
+      const [op] = await right.database.outbox.toArray();
+      expect(Number(op!.hlc.slice(0, 13))).toBeLessThan(Date.now() + 60_000);
+    } finally {
+      await right.database.delete();
+      await fast.database.delete();
     }
   });
 });
