@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/app';
 import { I18nProvider } from './i18n/i18n';
-import { whenIdle } from './app/when-idle';
+import { afterFirstScreen } from './ui/first-screen';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -16,10 +16,10 @@ createRoot(root).render(
   </StrictMode>,
 );
 
-// After Today is drawn, when the tablet has a moment: the service worker (production builds
+// After the first screen is drawn, when the tablet has a moment: the service worker (production builds
 // only; in development it would cache stale code) and the sync loop, once, outside React (Web
 // Locks keep it to one tab per device). Neither is needed to draw the first screen.
-whenIdle(() => {
+afterFirstScreen(() => {
   if (import.meta.env.PROD) void import('./pwa/register').then(({ registerServiceWorker }) => registerServiceWorker());
   void import('./sync/runtime').then(({ startSync }) => startSync());
 });

@@ -12,7 +12,7 @@ import { busyTablet } from './tablet';
 const browser = await launchBrowser();
 const results: BenchResult[] = [];
 try {
-  results.push(await firstLoadJavaScript(browser));
+  results.push(...(await firstLoadJavaScript(browser)));
   results.push(...(await offlineStart(browser)));
   results.push(...(await busyTablet(browser)));
 } finally {

@@ -2,11 +2,11 @@ import type { Browser, Page } from 'playwright-core';
 import { formatCodeForReading, issueCode, SERIES_LETTERS } from '../../src/shared/codes';
 import { addDays, atLocalTime, centreDay } from '../../src/shared/dates';
 import { newTablet, serviceWorkerReady, startServer } from '../e2e/support/harness';
+import { throttleCpu, timeReloads, USABLE_MARK } from './first-load';
 import { median, percentile, type BenchResult } from './report';
 import { seedInPage, type SeedPlan } from './seed-year';
 
 const TIME_ZONE = 'Europe/Paris';
-const USABLE_MARK = 'daybook:today-usable';
 
 /** 2,000 issued codes, as several tablets would have issued them over a year. */
 export function yearOfCodes(count = 2000): string[] {
@@ -68,21 +68,8 @@ export async function busyTablet(browser: Browser, taps = 30, opens = 8): Promis
     const seedMs = performance.now() - seedStart;
     const rows = Object.values(counts).reduce((sum, n) => sum + n, 0);
 
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-
-    const openTimes: number[] = [];
-    for (let i = 0; i <= opens; i++) {
-      await page.reload();
-      const at = await page.evaluate(async (mark) => {
-        for (;;) {
-          const entry = performance.getEntriesByName(mark)[0];
-          if (entry) return entry.startTime;
-          await new Promise((resolve) => setTimeout(resolve, 5));
-        }
-      }, USABLE_MARK);
-      if (i > 0) openTimes.push(at);
-    }
+    await throttleCpu(context, page);
+    const openTimes = await timeReloads(page, opens);
     const presentNow = await page.locator('.tile-code').count();
 
     // Children not in today: the last codes were registered most recently and rarely visit.

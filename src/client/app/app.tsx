@@ -3,7 +3,7 @@ import { useT } from '../i18n/i18n';
 import { UpdatePrompt } from '../pwa/update-prompt';
 import { Link, usePath } from './router';
 import { SCREENS } from './screens';
-import { useIdle } from './when-idle';
+import { markFirstScreenDrawn, useAfterFirstScreen } from '../ui/first-screen';
 
 // Sync state is not needed to draw Today, so it arrives just after, from the precache.
 const SyncStatusBar = lazy(() => import('../features/sync-status/sync-status-bar').then((module) => ({ default: module.SyncStatusBar })));
@@ -11,13 +11,15 @@ const SyncStatusBar = lazy(() => import('../features/sync-status/sync-status-bar
 export function App() {
   const t = useT();
   const path = usePath();
-  const idle = useIdle();
+  const idle = useAfterFirstScreen();
   const screen = SCREENS.find((candidate) => candidate.path === path);
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
 
   useEffect(() => {
     document.title = screen ? `${t(screen.title)} · ${t('appName')}` : t('notFoundTitle');
+    // Today says when it is drawn; any other first screen counts as drawn once it has rendered.
+    if (path !== '/') markFirstScreenDrawn();
     // Moving focus to the new screen tells a screen-reader user that the page changed.
     if (!firstRender.current) mainRef.current?.focus();
     firstRender.current = false;

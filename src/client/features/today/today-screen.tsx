@@ -11,6 +11,7 @@ import { FindChild } from './find-child';
 import { Headcount } from './headcount';
 import { PresentList } from './present-list';
 import { RegisterChild } from './register-child';
+import { markFirstScreenDrawn } from '../../ui/first-screen';
 import { useAttendanceActions } from './use-attendance-actions';
 import { usePresentNow } from './use-present-now';
 import './today.css';
@@ -53,6 +54,7 @@ export function TodayScreen() {
     if (present && !markedUsable) {
       markedUsable = true;
       performance.mark('daybook:today-usable');
+      markFirstScreenDrawn();
     }
   }, [present]);
 
