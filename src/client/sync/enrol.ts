@@ -1,4 +1,4 @@
-import { enrolRequest, enrolResponse, z } from '../../shared/schema';
+import { enrolRequest, enrolResponse } from '../../shared/schema';
 import { db } from '../db/db';
 import type { DaybookDatabase, Enrolment } from '../db/database';
 import { storeEnrolment } from '../db/sync-state';
@@ -29,7 +29,6 @@ export type EnrolOptions = {
 };
 
 /** The server's answer: the contract's, plus the code series this device issues codes from. */
-const enrolAnswer = z.extend(enrolResponse, { codeSeries: z.optional(z.nullable(z.string())) });
 
 /**
  * The server's base address from what someone typed: a scheme added when missing (the page's
@@ -93,7 +92,7 @@ export async function enrolDevice(input: EnrolInput, options: EnrolOptions = {})
     throw error;
   }
   if (response.status !== 201) return { ok: false, problem: problemFor(response.status, response.body) };
-  const answer = enrolAnswer.safeParse(response.body);
+  const answer = enrolResponse.safeParse(response.body);
   if (!answer.success) return { ok: false, problem: { field: 'serverUrl', reason: 'not-daybook' } };
   const { deviceId, token, role, centre, codeSeries } = answer.data;
   const enrolment: Enrolment = {

@@ -9,8 +9,10 @@ import type { Store } from '../store/types';
 import { isStorableText } from '../sync/storable';
 import { badRequest, parseInput } from './parse';
 
-// The contract allows added fields. TODO: move codeSeries into src/shared/schema/wire.ts's
-// enrolResponse, where the tablet reads it; src/shared was not this change's to edit.
+/**
+ * The contract's answer with `codeSeries` always present (the shared schema has it optional,
+ * for servers that predate it): this server always says which letter the device issues under.
+ */
 export const enrolResponseWithSeries = z.extend(enrolResponse, { codeSeries: z.nullable(z.string()) });
 export type EnrolResponseWithSeries = z.infer<typeof enrolResponseWithSeries>;
 
