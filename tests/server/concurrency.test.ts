@@ -1,24 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Change } from '../../src/shared/schema/wire';
 import type { Store } from '../../src/server/store';
 import { lockCentreForChanges, takeCursors, upsertRecords } from '../../src/server/store/records';
-import {
-  checkIn,
-  databases,
-  enrolDevice,
-  hlc,
-  newCentre,
-  NOW,
-  op,
-  postgresDatabases,
-  pullAll,
-  pullPageOf,
-  push,
-  startServer,
-  storedRecords,
-  type EnrolledDevice,
-  type TestServer,
-} from './support';
+import { checkIn, databases, enrolDevice, type EnrolledDevice, hlc, newCentre, NOW, op, postgresDatabases, pullAll, pullPageOf, push, serveDuringTests, storedRecords, type TestServer } from './support';
 
 /**
  * sync-protocol.md invariant 4, cursor completeness: pushers committing side by side while a
@@ -35,18 +19,8 @@ const SHARED = 15;
 
 describe.each(databases)('concurrent pushers and a puller on $name', (database) => {
   let store: Store;
-  let dispose: () => Promise<void>;
   let server: TestServer;
-
-  beforeAll(async () => {
-    ({ store, dispose } = await database.open());
-    server = await startServer(store);
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await dispose?.();
-  });
+  serveDuringTests(database, (opened) => ({ store, server } = opened));
 
   it('never skips a change: what the puller ends with equals every stored record', async () => {
     const centreId = (await newCentre(store)).id;
@@ -150,18 +124,8 @@ describe.each(databases)('concurrent pushers and a puller on $name', (database) 
 
 describe.each(postgresDatabases)('cursors in commit order on $name', (database) => {
   let store: Store;
-  let dispose: () => Promise<void>;
   let server: TestServer;
-
-  beforeAll(async () => {
-    ({ store, dispose } = await database.open());
-    server = await startServer(store);
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await dispose?.();
-  });
+  serveDuringTests(database, (opened) => ({ store, server } = opened));
 
   /** Resolves once `count` sessions of this database wait for a lock on a centre. */
   async function waitersOnLocks(count: number): Promise<void> {

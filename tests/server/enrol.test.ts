@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SERIES_LETTERS } from '../../src/shared/codes';
 import { devicesResponse, enrolmentCodeResponse } from '../../src/shared/schema/wire';
 import { enrolResponseWithSeries } from '../../src/server/routes/enrol';
 import { hashEnrolmentCode } from '../../src/server/secrets';
 import type { Store } from '../../src/server/store';
 import { mintEnrolmentCode } from '../../src/server/store/accounts';
-import { DAY_MS, databases, enrolDevice, errorCode, errorMessage, HOUR, newCentre, NOW, startServer, type TestServer } from './support';
+import { databases, DAY_MS, enrolDevice, errorCode, errorMessage, HOUR, newCentre, NOW, serveDuringTests, type TestServer } from './support';
 
 /** Enrolment with a code, and the lead's endpoints that mint codes and manage tablets. */
 
 describe.each(databases)('enrolment on $name', (database) => {
   let store: Store;
-  let dispose: () => Promise<void>;
   let server: TestServer;
-
-  beforeAll(async () => {
-    ({ store, dispose } = await database.open());
-    server = await startServer(store);
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await dispose?.();
-  });
+  serveDuringTests(database, (opened) => ({ store, server } = opened));
 
   // Each test enrols from an address of its own, so the wrong codes of one never block another.
   let lastAddress = 0;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { formatHlc } from '../../src/shared/hlc';
 import { errorBody, PROTOCOL_VERSION, pullResponse, pushResponse, type Change, type PushResponse, type Role } from '../../src/shared/schema/wire';
 import { buildApp, type AppOptions } from '../../src/server/app';
@@ -83,6 +83,25 @@ export async function startServer(store: Store, options: Partial<AppOptions> = {
   let now = NOW;
   const app = await buildApp({ store, version: 'test', clock: () => now, ...options });
   return { app, store, now: () => now, setNow: (ms) => (now = ms), close: () => app.close() };
+}
+
+/**
+ * Opens `database` and starts the app on it before a describe block's tests, and closes both
+ * after them. `use` receives the store and server, so each test file keeps its own variables.
+ */
+export function serveDuringTests(database: Database, use: (opened: { store: Store; server: TestServer }) => void): void {
+  let dispose: (() => Promise<void>) | undefined;
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    const opened = await database.open();
+    dispose = opened.dispose;
+    server = await startServer(opened.store);
+    use({ store: opened.store, server });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await dispose?.();
+  });
 }
 
 export interface EnrolledDevice {

@@ -1,43 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_AHEAD_MS } from '../../src/shared/hlc';
 import { pushBatch } from '../../src/server/sync/push';
 import type { Store } from '../../src/server/store';
-import {
-  checkIn,
-  databases,
-  enrolDevice,
-  errorCode,
-  errorMessage,
-  HOUR,
-  hlc,
-  newCentre,
-  NOW,
-  op,
-  pullAll,
-  pullPageOf,
-  push,
-  startServer,
-  storedRecords,
-  type EnrolledDevice,
-  type TestServer,
-} from './support';
+import { checkIn, databases, enrolDevice, type EnrolledDevice, errorCode, errorMessage, hlc, HOUR, newCentre, NOW, op, pullAll, pullPageOf, push, serveDuringTests, storedRecords, type TestServer } from './support';
 
 /** sync-protocol.md's push and pull, through the HTTP API, on every database this machine has. */
 
 describe.each(databases)('push and pull on $name', (database) => {
   let store: Store;
-  let dispose: () => Promise<void>;
   let server: TestServer;
-
-  beforeAll(async () => {
-    ({ store, dispose } = await database.open());
-    server = await startServer(store);
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await dispose?.();
-  });
+  serveDuringTests(database, (opened) => ({ store, server } = opened));
 
   /** Each test gets a centre of its own, so its pulls see only its own records. */
   async function freshCentre(): Promise<{ centreId: string; tablet: EnrolledDevice; other: EnrolledDevice }> {
