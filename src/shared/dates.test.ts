@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, atLocalTime, centreDay, dayEnd, dayStart, daysInRange, isValidTimeZone, localHour, localTime } from './dates';
+import { addDays, atLocalTime, centreDay, dayEnd, dayStart, daysInRange, isValidTimeZone, localHour, localHourSlots, localTime } from './dates';
 
 const PARIS = 'Europe/Paris';
 const NEW_YORK = 'America/New_York';
@@ -231,5 +231,27 @@ describe('time zones', () => {
 
   it('throws on a time that is not a number', () => {
     expect(() => centreDay(Number.NaN, PARIS)).toThrow(RangeError);
+  });
+});
+
+describe('localHourSlots', () => {
+  const hours = (day: string, zone: string) => localHourSlots(day, zone).map((slot) => slot.hour);
+  it.each<[string, string, string, number[]]>([
+    ['an ordinary day', '2026-11-24', 'Europe/Paris', Array.from({ length: 24 }, (_, h) => h)],
+    ['spring forward: 02:00 is skipped', '2026-03-29', 'Europe/Paris', [0, 1, ...Array.from({ length: 21 }, (_, h) => h + 3)]],
+    ['fall back: 02:00 comes twice', '2026-10-25', 'Europe/Paris', [0, 1, 2, 2, ...Array.from({ length: 21 }, (_, h) => h + 3)]],
+    ['a half-hour zone', '2026-11-24', 'Asia/Kolkata', Array.from({ length: 24 }, (_, h) => h)],
+  ])('%s', (_case, day, zone, expected) => {
+    expect(hours(day, zone)).toEqual(expected);
+  });
+
+  it('starts each slot on the hour, local time, and covers the day without a gap', () => {
+    for (const [day, zone] of [['2026-10-25', 'Europe/Paris'], ['2026-11-24', 'Asia/Kolkata'], ['2026-03-29', 'Europe/Paris']] as const) {
+      const slots = localHourSlots(day, zone);
+      expect(slots[0]!.start).toBe(dayStart(day, zone));
+      for (const slot of slots) expect(localTime(slot.start, zone)).toBe(`${String(slot.hour).padStart(2, '0')}:00`);
+      for (let i = 1; i < slots.length; i++) expect(slots[i]!.start - slots[i - 1]!.start).toBe(3_600_000);
+      expect(dayEnd(day, zone) - slots[slots.length - 1]!.start).toBe(3_600_000);
+    }
   });
 });

@@ -134,3 +134,28 @@ export function daysInRange(from: string, to: string): string[] {
   for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
   return days;
 }
+
+/** One local hour of a day: from `start` (epoch ms) until the next slot's start. */
+export type HourSlot = { start: number; hour: number };
+
+const QUARTER_HOUR = 15 * MINUTE;
+
+/**
+ * The local hours of `day`, in order: 24 on most days, 23 when the clocks go forward (the skipped
+ * hour is missing) and 25 when they go back (the repeated hour appears twice). Every zone's offset
+ * is a whole number of quarter hours, so reading the hour every 15 minutes finds each change;
+ * the summary then reads hours from this list instead of asking Intl for every event.
+ */
+export function localHourSlots(day: string, timeZone: string): HourSlot[] {
+  const start = dayStart(day, timeZone);
+  const end = dayEnd(day, timeZone);
+  const slots: HourSlot[] = [];
+  for (let t = start; t < end; t += QUARTER_HOUR) {
+    const hour = localHour(t, timeZone);
+    const last = slots[slots.length - 1];
+    // A new slot when the hour changes, and when 15 minutes loop back to the same hour (the
+    // repeated hour on fall-back reads as the same number twice in a row, an hour apart).
+    if (!last || last.hour !== hour || t - last.start >= HOUR) slots.push({ start: t, hour });
+  }
+  return slots;
+}

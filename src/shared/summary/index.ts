@@ -1,0 +1,3 @@
+export * from './day-facts';
+export * from './summarise';
+export * from './report';

@@ -1,0 +1,115 @@
+import { isCalendarDay } from '../schema/common';
+import { AGE_BANDS, GENDERS } from '../schema/tables';
+import { daysInRange } from '../dates';
+import type { DaySummary, RangeReport } from './summarise';
+
+/** The longest range a report covers (sync-protocol.md): a year, leap day included. */
+export const MAX_REPORT_DAYS = 366;
+/** The threshold of reports that leave the centre (product.md): counts below it are hidden. */
+export const FUNDERS_MIN_CELL = 5;
+
+export type RangeProblem = 'bad-from' | 'bad-to' | 'from-after-to' | 'too-long';
+
+/** Reads a report's range: every day from `from` to `to`, or why it cannot be a report. */
+export function checkReportRange(from: string, to: string): { ok: true; days: string[] } | { ok: false; problem: RangeProblem } {
+  if (!isCalendarDay(from)) return { ok: false, problem: 'bad-from' };
+  if (!isCalendarDay(to)) return { ok: false, problem: 'bad-to' };
+  if (from > to) return { ok: false, problem: 'from-after-to' };
+  const days = daysInRange(from, to);
+  if (days.length > MAX_REPORT_DAYS) return { ok: false, problem: 'too-long' };
+  return { ok: true, days };
+}
+
+/** A figure as a report shows it: a number, or `<k` where a count below the threshold is hidden. */
+export type Cell = number | string | null;
+/** A summary whose counts may be hidden. Same shape as DaySummary. */
+export type ReportSummary = { [K in keyof DaySummary]: DaySummary[K] extends number ? Cell : DaySummary[K] extends Record<string, number> ? Record<string, Cell> : K extends 'sessionsByActivity' ? Record<string, { sessions: Cell; participants: Cell }> : DaySummary[K] };
+
+/**
+ * Hides every count below `minCell` (other than 0) as the text `<minCell` (sync-protocol.md,
+ * `minCell`). Counts are of children, visits, sessions and volunteers; minutes, times and the
+ * ratio are not counts of anyone and stay.
+ */
+export function suppressSmallCounts(summary: DaySummary, minCell: number): ReportSummary {
+  const hide = (count: number): Cell => (count > 0 && count < minCell ? `<${minCell}` : count);
+  const hideAll = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).map(([key, count]) => [key, hide(count)]));
+  return {
+    ...summary,
+    uniqueChildren: hide(summary.uniqueChildren),
+    newChildren: hide(summary.newChildren),
+    visits: hide(summary.visits),
+    byAgeBand: hideAll(summary.byAgeBand),
+    byGender: hideAll(summary.byGender),
+    peakPresent: hide(summary.peakPresent),
+    presentByHour: hideAll(summary.presentByHour),
+    sessions: hide(summary.sessions),
+    sessionsByActivity: Object.fromEntries(
+      Object.entries(summary.sessionsByActivity).map(([activity, figures]) => [activity, { sessions: hide(figures.sessions), participants: hide(figures.participants) }]),
+    ),
+    volunteers: hide(summary.volunteers),
+  };
+}
+
+export type ReportOutput = { days: ReportSummary[]; total: ReportSummary };
+
+export function suppressReport(report: RangeReport, minCell: number): ReportOutput {
+  return { days: report.days.map((day) => suppressSmallCounts(day, minCell)), total: suppressSmallCounts(report.total, minCell) };
+}
+
+/**
+ * The CSV columns for a report: every figure in the contract's order, nested ones flattened with
+ * dots; hours and activities are those any row has, so every row has the same columns.
+ */
+export function reportColumns(report: RangeReport): string[] {
+  const rows = [...report.days, report.total];
+  const hours = [...new Set(rows.flatMap((row) => Object.keys(row.presentByHour)))].sort((a, b) => Number(a) - Number(b));
+  const activities = [...new Set(rows.flatMap((row) => Object.keys(row.sessionsByActivity)))].sort();
+  return [
+    'day',
+    'uniqueChildren',
+    'newChildren',
+    'visits',
+    ...AGE_BANDS.map((band) => `byAgeBand.${band}`),
+    ...GENDERS.map((gender) => `byGender.${gender}`),
+    'peakPresent',
+    'peakAt',
+    ...hours.map((hour) => `presentByHour.${hour}`),
+    'averageVisitMinutes',
+    'sessions',
+    ...activities.flatMap((activity) => [`sessionsByActivity.${activity}.sessions`, `sessionsByActivity.${activity}.participants`]),
+    'volunteers',
+    'volunteerMinutes',
+    'minutesOverRatio',
+    'minutesWithoutVolunteer',
+    'mostChildrenPerVolunteer',
+  ];
+}
+
+/** One cell of a row by its dotted column name; a missing hour or activity reads 0. */
+function cellAt(row: ReportSummary, column: string): Cell {
+  const [head, ...rest] = column.split('.');
+  let value: unknown = row[head as keyof ReportSummary];
+  if (rest.length === 0) return (value ?? null) as Cell;
+  // Activity ids and hours never hold a dot (tables.ts), so the remaining parts are the path.
+  const key = head === 'sessionsByActivity' ? [rest.slice(0, -1).join('.'), rest[rest.length - 1]!] : [rest.join('.')];
+  for (const part of key) value = value === undefined || value === null ? undefined : (value as Record<string, unknown>)[part];
+  return (value ?? 0) as Cell;
+}
+
+/** RFC 4180: quoted when it holds a comma, a quote or a line break. */
+function csvCell(value: Cell): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * The report as CSV (sync-protocol.md): a header, one row per day, then a row whose `day` is
+ * `total`; counts below `minCell` hidden. CRLF line ends, as spreadsheets expect.
+ */
+export function reportCsv(report: RangeReport, minCell: number): string {
+  const columns = reportColumns(report);
+  const hidden = suppressReport(report, minCell);
+  const rows = [...hidden.days, { ...hidden.total, day: 'total' }];
+  return [columns.join(','), ...rows.map((row) => columns.map((column) => csvCell(cellAt(row, column))).join(','))].join('\r\n') + '\r\n';
+}
