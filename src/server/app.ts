@@ -7,6 +7,7 @@ import type { FailureLimits } from './failure-limiter';
 import { enrolRoutes } from './routes/enrol';
 import { healthRoutes } from './routes/health';
 import { leadRoutes } from './routes/lead';
+import { reportRoutes } from './routes/reports';
 import { syncRoutes } from './routes/sync';
 import type { Store } from './store';
 
@@ -84,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(enrolRoutes({ store, clock, ...(options.enrolFailureLimits && { limits: options.enrolFailureLimits }) }), { prefix: '/api/v1' });
   await app.register(syncRoutes({ store, clock }), { prefix: '/api/v1' });
   await app.register(leadRoutes({ store, clock }), { prefix: '/api/v1' });
+  await app.register(reportRoutes({ store, clock }), { prefix: '/api/v1' });
   const { routes } = options;
   if (routes) {
     await app.register((instance, _options, done) => {

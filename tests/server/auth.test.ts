@@ -18,6 +18,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'GET /sync/pull': { method: 'GET', url: () => '/api/v1/sync/pull?cursor=0', leadOnly: false, ok: 200 },
   'POST /enrolment-codes': { method: 'POST', url: () => '/api/v1/enrolment-codes', payload: { role: 'volunteer' }, leadOnly: true, ok: 201 },
   'GET /devices': { method: 'GET', url: () => '/api/v1/devices', leadOnly: true, ok: 200 },
+  'GET /reports/days': { method: 'GET', url: () => '/api/v1/reports/days?from=2026-03-01&to=2026-03-29', leadOnly: true, ok: 200 },
   'DELETE /devices/:id': { method: 'DELETE', url: (self) => `/api/v1/devices/${self.deviceId}`, leadOnly: true, ok: 204 },
 };
 const cases = Object.entries(ENDPOINTS);

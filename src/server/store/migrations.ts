@@ -81,4 +81,15 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 3,
+    name: 'report indexes',
+    // The reports read a range of days (sync-protocol.md, reports/days): the events, sessions and
+    // shifts by their day field, and each session's participations. Without these a year's
+    // report would scan every record of the centre.
+    sql: `
+      CREATE INDEX records_day ON records (centre_id, tbl, (fields->>'day'));
+      CREATE INDEX records_participation_session ON records (centre_id, (fields->>'sessionId')) WHERE tbl = 'participations';
+    `,
+  },
 ];
