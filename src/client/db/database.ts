@@ -2,6 +2,7 @@ import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { Fields, Role, TableName } from '../../shared/schema';
 import { newNode, zeroHlc, formatHlc } from '../../shared/hlc';
 import { uuidv7 } from '../../shared/ids';
+import type { DayFacts } from '../../shared/summary/day-facts';
 
 /**
  * A record as the device keeps it: the record's fields, plus the HLC of each field in a compact
@@ -69,6 +70,16 @@ export type RejectedChange = {
 
 export type MetaKey = MetaRow['key'];
 
+/**
+ * A day's summary facts, kept so a month's report reads 31 rows instead of 12,000 events. Not
+ * synced: derived from the day's records, and deleted by any write (local or pulled) that touches
+ * that day, in the same transaction, so a kept row is never staler than the records.
+ */
+export type KeptDayFacts = DayFacts & {
+  /** The settings the facts were computed with (time zone, ratio limit): others make them stale. */
+  rulesKey: string;
+};
+
 export class DaybookDatabase extends Dexie {
   children!: EntityTable<Stored<'children'>, 'id'>;
   attendance!: EntityTable<Stored<'attendance'>, 'id'>;
@@ -81,6 +92,7 @@ export class DaybookDatabase extends Dexie {
   outbox!: EntityTable<OutboxOp, 'seq'>;
   meta!: Table<MetaRow, MetaKey>;
   rejections!: EntityTable<RejectedChange, 'seq'>;
+  dayFacts!: EntityTable<KeptDayFacts, 'day'>;
 
   constructor(name = 'daybook') {
     // Strict durability: Chrome's relaxed default can lose the last second of writes on power
@@ -110,6 +122,13 @@ export class DaybookDatabase extends Dexie {
     this.version(2).stores({
       // Keyed by the op's seq: a retried push that reports the same refusal writes the same row.
       rejections: 'seq',
+    });
+
+    // Version 3: the lead's summary. Children get an index on their registration day (a day's
+    // new children without reading all 2,000), and each day's summary facts are kept.
+    this.version(3).stores({
+      children: 'id, code, registeredOn',
+      dayFacts: 'day',
     });
 
     // The device id and HLC node are made with the database, so a wiped or evicted database

@@ -29,8 +29,8 @@ afterEach(async () => {
   await database.delete();
 });
 
-describe('version 2 of the local database', () => {
-  it('keeps every row of a version 1 database, and its outbox seq counter', async () => {
+describe('upgrading the local database', () => {
+  it('keeps every row of a version 1 database and its outbox seq counter, and indexes children by registration day', async () => {
     const name = `sync-state-upgrade-${count}`;
     const v1 = new Dexie(name);
     v1.version(1).stores({
@@ -53,6 +53,7 @@ describe('version 2 of the local database', () => {
       { key: 'serverOffset', ms: 0 },
     ]);
     await v1.table('volunteers').add({ id: 'v1', displayName: 'Amira', active: true, deleted: false, _hlc: `${T0}-0000-${node}` });
+    await v1.table('children').add({ id: 'child-4173KL', code: '4173KL', ageBand: '6-8', gender: 'girl', languages: [], registeredOn: '2026-11-20', _hlc: `${T0}-0000-${node}` });
     await v1.table('outbox').bulkAdd([
       { table: 'volunteers', id: 'v1', hlc: `${T0}-0000-${node}`, fields: { displayName: 'Amira' } },
       { table: 'volunteers', id: 'v1', hlc: `${T0}-0001-${node}`, fields: { active: true } },
@@ -63,7 +64,9 @@ describe('version 2 of the local database', () => {
     const upgraded = new DaybookDatabase(name);
     try {
       await upgraded.open();
-      expect(upgraded.verno).toBe(2);
+      expect(upgraded.verno).toBe(3);
+      expect((await upgraded.children.where('registeredOn').equals('2026-11-20').toArray()).map((child) => child.id)).toEqual(['child-4173KL']);
+      expect(await upgraded.dayFacts.count()).toBe(0);
       expect(await upgraded.volunteers.get('v1')).toMatchObject({ displayName: 'Amira' });
       expect(await upgraded.meta.get('device')).toEqual({ key: 'device', deviceId: 'local-1', node, createdAt: T0 });
       expect(await upgraded.rejections.count()).toBe(0);

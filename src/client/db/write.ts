@@ -3,6 +3,7 @@ import { formatHlc, parseHlc, tick } from '../../shared/hlc';
 import { mergeOp } from '../../shared/merge';
 import { db } from './db';
 import type { DaybookDatabase, MetaRow, Stored } from './database';
+import { daysTouched, forgetDayFacts } from './day-facts';
 import { fromReplica, toReplica } from './replica';
 
 /** A write that the schema refuses. Nothing was stored; `message` names the field. */
@@ -59,16 +60,21 @@ export async function writeInTransaction<T extends TableName>(
   if (options.create && !existing && !('deleted' in opFields)) opFields.deleted = false;
   const { next } = mergeOp(existing ? toReplica(existing) : undefined, { hlc, fields: opFields });
   const row = fromReplica<T>(id, next);
+  const stale = await daysTouched(database, [{ table, before: existing, after: row }]);
   await Promise.all([
     database.meta.put({ key: 'clock', hlc } satisfies MetaRow),
     store.put(row),
     database.outbox.add({ table, id, hlc, fields: opFields }),
+    forgetDayFacts(database, stale),
   ]);
   return row;
 }
 
-/** The tables a write transaction may touch: every synced table, the outbox and the clock. */
-export const WRITE_SCOPE = ['children', 'attendance', 'sessions', 'participations', 'volunteers', 'shifts', 'dayCloses', 'settings', 'outbox', 'meta'];
+/**
+ * The tables a write transaction may touch: every synced table, the outbox, the clock, and the
+ * kept day summaries a write makes stale.
+ */
+export const WRITE_SCOPE = ['children', 'attendance', 'sessions', 'participations', 'volunteers', 'shifts', 'dayCloses', 'settings', 'outbox', 'meta', 'dayFacts'];
 
 /** Runs `work` in one read-write transaction; any throw rolls every write in it back. */
 export function inWriteTransaction<R>(work: () => Promise<R>, database: DaybookDatabase = db): Promise<R> {

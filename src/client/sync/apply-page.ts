@@ -2,6 +2,7 @@ import { formatHlc, parseHlc, receive } from '../../shared/hlc';
 import { mergeReplicas, type Replica } from '../../shared/merge';
 import type { Change, PullResponse, TableName } from '../../shared/schema';
 import { SYNCED_TABLES, type DaybookDatabase, type MetaRow, type Stored } from '../db/database';
+import { daysTouched, forgetDayFacts } from '../db/day-facts';
 import { fromReplica, toReplica } from '../db/replica';
 
 /**
@@ -28,8 +29,10 @@ function incomingReplica(change: Change): Replica {
 
 const EMPTY: Replica = { fields: {}, hlcs: {} };
 
-/** Merges one table's changes into its rows; returns the rows that changed. */
-async function mergeTable(database: DaybookDatabase, table: TableName, changes: readonly Change[]): Promise<Stored<TableName>[]> {
+type Merged = { rows: Stored<TableName>[]; before: (Stored<TableName> | undefined)[] };
+
+/** Merges one table's changes into its rows; returns the rows that changed, and what they were. */
+async function mergeTable(database: DaybookDatabase, table: TableName, changes: readonly Change[]): Promise<Merged> {
   const store = database.table<Stored<TableName>, string>(table);
   const ids = [...new Set(changes.map((change) => change.id))];
   const rows = await store.bulkGet(ids);
@@ -47,7 +50,8 @@ async function mergeTable(database: DaybookDatabase, table: TableName, changes: 
     replicas.set(change.id, merged);
     changed.add(change.id);
   }
-  return [...changed].map((id) => fromReplica(id, replicas.get(id)!));
+  const before = new Map(ids.map((id, i) => [id, rows[i]]));
+  return { rows: [...changed].map((id) => fromReplica(id, replicas.get(id)!)), before: [...changed].map((id) => before.get(id)) };
 }
 
 /** The device was enrolled again (maybe elsewhere) while a page from the old server was on its way. */
@@ -66,7 +70,7 @@ export class EnrolmentChangedError extends Error {
  */
 export function applyPullPage(database: DaybookDatabase, page: PullResponse, wallNow: number, token?: string): Promise<number> {
   const serverOffset = page.serverTime - wallNow;
-  return database.transaction('rw', [...SYNCED_TABLES, 'meta'], async () => {
+  return database.transaction('rw', [...SYNCED_TABLES, 'meta', 'dayFacts'], async () => {
     if (token !== undefined) {
       const enrolment = await database.meta.get('enrolment');
       if (enrolment?.key !== 'enrolment' || enrolment.token !== token) throw new EnrolmentChangedError('the device was enrolled again during the sync');
@@ -92,9 +96,14 @@ export function applyPullPage(database: DaybookDatabase, page: PullResponse, wal
       { key: 'serverOffset', ms: serverOffset },
     ];
     if (clock !== last) meta.push({ key: 'clock', hlc: formatHlc(clock) });
-    const writes: Promise<unknown>[] = [database.meta.bulkPut(meta)];
-    [...byTable.keys()].forEach((table, i) => {
-      const rows = merged[i]!;
+    const tables = [...byTable.keys()];
+    const stale = await daysTouched(
+      database,
+      tables.flatMap((table, i) => merged[i]!.rows.map((after, j) => ({ table, before: merged[i]!.before[j], after }))),
+    );
+    const writes: Promise<unknown>[] = [database.meta.bulkPut(meta), forgetDayFacts(database, stale)];
+    tables.forEach((table, i) => {
+      const { rows } = merged[i]!;
       if (rows.length > 0) writes.push(database.table(table).bulkPut(rows));
     });
     await Promise.all(writes);

@@ -127,10 +127,11 @@ function total(facts: readonly DayFacts[], days: readonly DaySummary[], children
  * least the children the facts name and those registered on those days; others are ignored.
  */
 export function summariseRange(facts: readonly DayFacts[], children: Iterable<ChildRow>): RangeReport {
+  // By id first: a child given twice (found by two lookups) is still one registration.
   const byId = new Map<string, ChildRow>();
+  for (const child of children) byId.set(child.id, child);
   const registered = new Map<string, number>();
-  for (const child of children) {
-    byId.set(child.id, child);
+  for (const child of byId.values()) {
     if (!child.deleted && child.registeredOn !== undefined) registered.set(child.registeredOn, (registered.get(child.registeredOn) ?? 0) + 1);
   }
   const days = facts.map((day) => summariseDay(day, byId, registered.get(day.day) ?? 0));

@@ -118,6 +118,7 @@ describe('day summary: children and visits', () => {
   it('new children are the live ones registered that day, whether or not they came in', () => {
     const children = [child('c1', '0-2', 'girl', DAY), child('c2', '3-5', 'boy', DAY), { ...child('c3', '3-5', 'boy', DAY), deleted: true }, child('c4', '3-5', 'boy', '2026-11-23')];
     expect(summary({}, children).newChildren).toBe(2);
+    expect(summary({}, [...children, ...children]).newChildren).toBe(2);
   });
 });
 
