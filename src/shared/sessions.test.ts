@@ -38,6 +38,9 @@ describe('runningSessionOf (a child is in at most one running session)', () => {
     ['in no session', [running('s1', 10)], [], null],
     ['in one running session', [running('s1', 10)], [takes('s1', 'c')], 's1'],
     ['removed from it', [running('s1', 10)], [takes('s1', 'c', 'h1', true)], null],
+    ['left it (checked out, moved, taken out)', [running('s1', 10)], [{ ...takes('s1', 'c'), leftAt: 30 }], null],
+    ['left one, still in the other', [running('s1', 10), running('s2', 20)], [{ ...takes('s1', 'c', 'h2'), leftAt: 30 }, takes('s2', 'c', 'h1')], 's2'],
+    ['came back after leaving (leftAt cleared)', [running('s1', 10)], [{ ...takes('s1', 'c'), leftAt: null }], 's1'],
     ['its session ended', [ended('s1', 10)], [takes('s1', 'c')], null],
     ['its session was deleted (start undone)', [gone('s1', 10)], [takes('s1', 'c')], null],
     ['a session of another day (not in the list)', [running('s1', 10)], [takes('s9', 'c')], null],
@@ -83,5 +86,13 @@ describe('sessionsOfDay', () => {
     ['a participation in another day\'s session changes nothing', [running('s1', 10)], [takes('s9', 'a')], ['s1 running 0 []']],
   ])('%s', (_case, sessions, participations, expected) => {
     expect(summary(sessions, participations)).toEqual(expected);
+  });
+});
+
+describe('children who left a session', () => {
+  it('are not in a running session any more, but count among those who took part once it ends', () => {
+    const left = { ...takes('s1', 'c1'), leftAt: 30 };
+    expect(sessionsOfDay([running('s1', 10)], [left, takes('s1', 'c2')]).map((view) => view.participantIds)).toEqual([['c2']]);
+    expect(sessionsOfDay([ended('s1', 10)], [left, takes('s1', 'c2')]).map((view) => view.participantIds)).toEqual([['c1', 'c2']]);
   });
 });

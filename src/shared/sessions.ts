@@ -18,6 +18,8 @@ export type ParticipationInput = {
   sessionId?: string;
   childId?: string;
   deleted?: boolean;
+  /** Set when the child left the session while it ran: they took part, but are no longer in it. */
+  leftAt?: number | null;
   /**
    * When the participation was last (re)added, as a string whose order is write order: the HLC of
    * its `deleted` field. Decides which of two running sessions a child is in after two tablets
@@ -60,7 +62,7 @@ export function runningSessionByChild(sessions: readonly SessionInput[], partici
   for (const session of sessions) if (sessionState(session) === 'running') running.set(session.id, session);
   const winners = new Map<string, { sessionId: string; writtenAt: string; startedAt: number }>();
   for (const p of participations) {
-    if (!isLive(p)) continue;
+    if (!isLive(p) || p.leftAt != null) continue;
     const session = running.get(p.sessionId);
     if (!session) continue;
     const candidate = { sessionId: p.sessionId, writtenAt: p.writtenAt ?? '', startedAt: session.startedAt ?? 0 };

@@ -38,9 +38,10 @@ async function presentChild(serial: number): Promise<string> {
   return child.id;
 }
 
+/** The children in the session now: taking part and not left. */
 const live = async (sessionId: string) =>
   (await db.participations.where('sessionId').equals(sessionId).toArray())
-    .filter((p) => !p.deleted)
+    .filter((p) => !p.deleted && p.leftAt == null)
     .map((p) => p.childId)
     .sort();
 
@@ -249,7 +250,9 @@ describe('leaveRunningSession', () => {
       return leaveRunningSession(a, T0 + 2 * MIN);
     });
     expect(await live(session.id)).toEqual([b]);
-    expect(change?.before).toEqual([{ table: 'participations', id: participationId(session.id, a), fields: { deleted: false } }]);
+    expect(change?.before).toEqual([{ table: 'participations', id: participationId(session.id, a), fields: { leftAt: null } }]);
+    // They left, but they took part: the participation stays, with the time they left.
+    expect(await db.participations.get(participationId(session.id, a))).toMatchObject({ deleted: false, leftAt: T0 + 2 * MIN });
   });
 
   it('rolls back with the caller’s transaction', async () => {
@@ -330,7 +333,7 @@ describe('loadSessionsOfDay', () => {
       ['art', 1],
       ['football', 0],
     ]);
-    // Adding them to football again moves them there for good: art's participation is deleted.
+    // Adding them to football again moves them there for good: they leave art.
     await addParticipants(football.id, [a], T0 + 4 * MIN);
     expect(await live(art.id)).toEqual([]);
     expect((await loadRunningSessionByChild(DAY)).get(a)).toBe(football.id);

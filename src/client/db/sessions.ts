@@ -32,7 +32,7 @@ function writtenAt(row: Stored<'participations'>): string {
 }
 
 function asInput(row: Stored<'participations'>): ParticipationInput {
-  return { id: row.id, sessionId: row.sessionId, childId: row.childId, deleted: row.deleted, writtenAt: writtenAt(row) };
+  return { id: row.id, sessionId: row.sessionId, childId: row.childId, deleted: row.deleted, leftAt: row.leftAt, writtenAt: writtenAt(row) };
 }
 
 async function runningSession(sessionId: string): Promise<Stored<'sessions'> & { day: string }> {
@@ -42,10 +42,10 @@ async function runningSession(sessionId: string): Promise<Stored<'sessions'> & {
   return { ...session, day: session.day };
 }
 
-/** The child's non-deleted participations in running sessions of `day`, other than `exceptSessionId`. */
+/** The sessions the child is in now (not left) among the running ones of `day`, other than `exceptSessionId`. */
 async function runningParticipationsOf(childId: string, day: string, exceptSessionId?: string): Promise<Stored<'participations'>[]> {
   const rows = (await db.participations.where('childId').equals(childId).toArray()).filter(
-    (row) => !row.deleted && row.sessionId !== undefined && row.sessionId !== exceptSessionId,
+    (row) => !row.deleted && row.leftAt == null && row.sessionId !== undefined && row.sessionId !== exceptSessionId,
   );
   const sessions = await db.sessions.bulkGet(rows.map((row) => row.sessionId!));
   return rows.filter((_, index) => {
@@ -54,11 +54,14 @@ async function runningParticipationsOf(childId: string, day: string, exceptSessi
   });
 }
 
-/** Sets `deleted` on participations, noting their previous state for Undo. */
+/**
+ * Notes when the children left their sessions (their participations stay: they took part), and
+ * the previous state for Undo.
+ */
 async function leave(rows: readonly Stored<'participations'>[], before: RecordBefore[], now: number): Promise<void> {
   for (const row of rows) {
-    before.push({ table: 'participations', id: row.id, fields: { deleted: false } });
-    await writeInTransaction('participations', row.id, { deleted: true }, { now });
+    before.push({ table: 'participations', id: row.id, fields: { leftAt: row.leftAt ?? null } });
+    await writeInTransaction('participations', row.id, { leftAt: now }, { now });
   }
 }
 
@@ -119,11 +122,12 @@ export function addParticipants(sessionId: string, childIds: readonly string[], 
       for (const row of elsewhere) result.moved.push({ childId, fromSessionId: row.sessionId! });
       const id = participationId(sessionId, childId);
       const existing = await db.participations.get(id);
-      const alreadyIn = existing !== undefined && !existing.deleted;
+      const tookPart = existing !== undefined && !existing.deleted;
+      const alreadyIn = tookPart && existing.leftAt == null;
       if (!alreadyIn) {
-        // A new participation's Undo is deleting it: "not taking part" either way.
-        result.change.before.push({ table: 'participations', id, fields: { deleted: true } });
-        await writeInTransaction('participations', id, { sessionId, childId, deleted: false }, { create: true, now });
+        // Undo puts back what was: no participation (deleted), or a child who had left.
+        result.change.before.push({ table: 'participations', id, fields: tookPart ? { leftAt: existing.leftAt ?? null } : { deleted: true } });
+        await writeInTransaction('participations', id, { sessionId, childId, leftAt: null, deleted: false }, { create: true, now });
       }
       if (!alreadyIn || elsewhere.length > 0) result.added.push(childId);
     }

@@ -47,6 +47,12 @@ export const tableFields = {
   participations: z.strictObject({
     sessionId: recordId,
     childId: recordId,
+    /**
+     * When the child left the session while it ran (checked out, moved to another session, taken
+     * out), null while in it. Leaving is not deleting: they still took part, and the day's summary
+     * counts them; `deleted` is for an addition undone.
+     */
+    leftAt: z.optional(z.nullable(epochMs)),
     deleted,
   }),
   volunteers: z.strictObject({

@@ -242,7 +242,13 @@ describe('day summary: sessions', () => {
     expect(pick(summary(plan), expected)).toEqual(expected);
   });
 
-  it('a child taken out of a session (participation deleted) is not a participant', () => {
+  it('a child who left a session part-way (checked out, moved) still took part in it', () => {
+    const day = records({ sessions: [['s1', 'art', ['c1', 'c2']]] });
+    const participations = day.participations.map((p) => (p.childId === 'c2' ? { ...p, leftAt: 5 } : p));
+    expect(dayFacts({ ...day, participations }, RULES).sessionsByActivity).toEqual({ art: { sessions: 1, participants: 2 } });
+  });
+
+  it('a child added by mistake (the addition undone: participation deleted) is not a participant', () => {
     const day = records({ sessions: [['s1', 'art', ['c1', 'c2']]] });
     const participations = day.participations.map((p) => (p.childId === 'c2' ? { ...p, deleted: true } : p));
     expect(dayFacts({ ...day, participations }, RULES).sessionsByActivity).toEqual({ art: { sessions: 1, participants: 1 } });

@@ -36,8 +36,9 @@ async function presentChild(serial: number): Promise<{ id: string; code: string 
   return { id: child.id, code: formatCodeForReading(code) };
 }
 
+/** The children in the session now: taking part and not left. */
 const liveIn = async (sessionId: string) =>
-  (await db.participations.where('sessionId').equals(sessionId).toArray()).filter((p) => !p.deleted).map((p) => p.childId);
+  (await db.participations.where('sessionId').equals(sessionId).toArray()).filter((p) => !p.deleted && p.leftAt == null).map((p) => p.childId);
 
 const participants = () => screen.findByRole('list', { name: 'Children in this session' });
 const notice = () => screen.getByRole('status');
@@ -154,7 +155,8 @@ describe('Sessions: who takes part', () => {
     expect(await within(notice()).findByText(`${a.code} moved to Art`)).toBeInTheDocument();
     expect(await liveIn(art.id)).toEqual([a.id]);
     expect(await liveIn(football.id)).toEqual([]);
-    expect((await db.participations.get(participationId(football.id, a.id)))?.deleted).toBe(true);
+    // They left football but took part in it: the summary still counts them there.
+    expect(await db.participations.get(participationId(football.id, a.id))).toMatchObject({ deleted: false, leftAt: expect.any(Number) as number });
 
     await user.click(within(notice()).getByRole('button', { name: 'Undo' }));
     expect(await within(notice()).findByText('Undone')).toBeInTheDocument();
