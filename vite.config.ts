@@ -38,6 +38,7 @@ export default defineConfig({
           { name: 'Sessions', short_name: 'Sessions', url: '/sessions' },
           { name: 'Shifts', short_name: 'Shifts', url: '/shifts' },
           { name: 'Close the day', short_name: 'Close day', url: '/close' },
+          { name: 'Summary of the day', short_name: 'Summary', url: '/summary' },
         ],
       },
       workbox: {

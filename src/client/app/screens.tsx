@@ -19,6 +19,7 @@ const SessionsScreen = lazy(() => import('../features/sessions/sessions-screen')
 const ShiftsScreen = lazy(() => import('../features/shifts/shifts-screen').then((module) => ({ default: module.ShiftsScreen })));
 const CloseDayScreen = lazy(() => import('../features/close/close-day-screen').then((module) => ({ default: module.CloseDayScreen })));
 const EnrolScreen = lazy(() => import('../features/enrol/enrol-screen').then((module) => ({ default: module.EnrolScreen })));
+const SummaryScreen = lazy(() => import('../features/summary/summary-screen').then((module) => ({ default: module.SummaryScreen })));
 const SettingsScreen = lazy(() => import('../features/settings/settings-screen').then((module) => ({ default: module.SettingsScreen })));
 
 export const SCREENS: readonly Screen[] = [
@@ -26,6 +27,7 @@ export const SCREENS: readonly Screen[] = [
   { path: '/sessions', title: 'navSessions', component: SessionsScreen, inNav: true },
   { path: '/shifts', title: 'navShifts', component: ShiftsScreen, inNav: true },
   { path: '/close', title: 'navClose', component: CloseDayScreen, inNav: true },
+  { path: '/summary', title: 'navSummary', component: SummaryScreen, inNav: true },
   { path: '/settings', title: 'navSettings', component: SettingsScreen, inNav: true },
   { path: '/enrol', title: 'navEnrol', component: EnrolScreen, inNav: false },
 ];

@@ -53,6 +53,7 @@ export const en = {
   navShifts: 'Shifts',
   navClose: 'Close day',
   navEnrol: 'Connect to the server',
+  navSummary: 'Summary',
   navSettings: 'Settings',
   headcountTitle: 'Headcount',
   volunteersOnDuty: 'Volunteers on duty',

@@ -54,6 +54,7 @@ export const fr: Record<MessageKey, string> = {
   navShifts: 'Équipe',
   navClose: 'Clôturer',
   navEnrol: 'Connexion au serveur',
+  navSummary: 'Bilan',
   navSettings: 'Réglages',
   headcountTitle: 'Effectifs',
   volunteersOnDuty: 'Bénévoles présents',

@@ -1,4 +1,4 @@
-import type { Language } from '../../i18n/i18n';
+import type { Language } from '../i18n/i18n';
 
 /**
  * "Monday 23 November" for a centre day. A day is a date, not an instant: it is formatted in UTC
@@ -6,4 +6,9 @@ import type { Language } from '../../i18n/i18n';
  */
 export function formatDay(day: string, language: Language): string {
   return new Intl.DateTimeFormat(language, { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
+}
+
+/** "Mon 23 Nov": a day in a table row or under a chart's bar. */
+export function formatShortDay(day: string, language: Language): string {
+  return new Intl.DateTimeFormat(language, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
 }

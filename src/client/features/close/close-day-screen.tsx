@@ -9,7 +9,7 @@ import { NoticeBar, useNotice, type Notice } from '../../ui/notice';
 import { ClosedDay } from './closed-day';
 import { CloseDayForm, type CloseRequest } from './close-day-form';
 import { DayPicker } from './day-picker';
-import { formatDay } from './format-day';
+import { formatDay } from '../../ui/format-day';
 import { useCloseMessages } from './messages';
 import { StillCheckedIn } from './still-checked-in';
 import { useClosedDay, useDaysToClose, useSignOffVolunteers } from './use-close-day';

@@ -1,6 +1,6 @@
 import { useI18n } from '../../i18n/i18n';
 import { ChoiceGroup } from '../../ui/choice-group';
-import { formatDay } from './format-day';
+import { formatDay } from '../../ui/format-day';
 import { useCloseMessages } from './messages';
 
 type DayPickerProps = {
