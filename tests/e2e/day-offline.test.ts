@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCodeForReading, issueCode } from '../../src/shared/codes';
@@ -70,6 +71,28 @@ async function storedCounts(page: Page): Promise<Record<string, number>> {
     db.close();
     return counts;
   });
+}
+
+/** The Summary screen's key figures, label to value. */
+async function keyFigures(page: Page): Promise<Record<string, string>> {
+  await page.locator('.key-figure').first().waitFor();
+  return page.locator('.key-figure').evaluateAll((cards) =>
+    Object.fromEntries(cards.map((card) => [card.querySelector('dt')?.textContent ?? '', card.querySelector('.key-figure-value')?.textContent ?? ''])),
+  );
+}
+
+/** Taps a download button and reads the file the tablet saved. */
+async function downloaded(page: Page, button: string): Promise<{ name: string; text: string }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+  const path = await download.path();
+  return { name: download.suggestedFilename(), text: (await readFile(path, 'utf8')).replace(/^\ufeff/, '') };
+}
+
+/** One cell of a CSV by its row's `day` and its column's name. */
+function csvCell(csv: string, day: string, column: string): string | undefined {
+  const [header, ...rows] = csv.split('\r\n').map((line) => line.split(','));
+  const row = rows.find((cells) => cells[0] === day);
+  return row?.[header!.indexOf(column)];
 }
 
 describe('a whole day at the centre with the network off', () => {
@@ -156,6 +179,35 @@ describe('a whole day at the centre with the network off', () => {
       await page.getByRole('button', { name: 'Close the day' }).click();
       await page.getByText('Day closed. Children checked out at 16:45: 25.').waitFor();
       await page.getByRole('heading', { name: 'This day is closed' }).waitFor();
+
+      // The lead reads the day's summary, still offline, and takes the month's CSV.
+      await go(page, 'Summary');
+      await page.getByRole('heading', { level: 2, name: 'Today, Monday, June 15' }).waitFor();
+      expect(await keyFigures(page)).toMatchObject({ Children: '40', 'New children': '40', Visits: '40', 'Most at once': '40', Sessions: '3', Volunteers: '4' });
+      const activities = page.getByRole('region', { name: 'Sessions by activity' });
+      // Art keeps the child who moved to football: they took part in both.
+      expect(await activities.locator('li').allInnerTexts()).toEqual([
+        expect.stringMatching(/^Art\s+Sessions: 1 · children: 12/),
+        expect.stringMatching(/^Football\s+Sessions: 1 · children: 10/),
+        expect.stringMatching(/^Music\s+Sessions: 1 · children: 8/),
+      ]);
+      await page.getByRole('img', { name: /Children present, volunteers on duty/ }).waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      await page.getByRole('radio', { name: 'Several days' }).check();
+      await page.getByRole('button', { name: 'Last 7 days' }).click();
+      await page.getByRole('table').waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      const csv = await downloaded(page, 'Download CSV');
+      expect(csv.name).toBe('daybook-2026-06-09-2026-06-15.csv');
+      expect(csvCell(csv.text, '2026-06-15', 'uniqueChildren')).toBe('40');
+      expect(csvCell(csv.text, '2026-06-15', 'sessionsByActivity.art.participants')).toBe('12');
+      expect(csvCell(csv.text, '2026-06-15', 'volunteers')).toBe('4');
+      expect(csvCell(csv.text, '2026-06-14', 'uniqueChildren')).toBe('0');
+      expect(csvCell(csv.text, 'total', 'visits')).toBe('40');
+      const funders = await downloaded(page, 'Download for funders (counts under 5 hidden)');
+      expect(csvCell(funders.text, '2026-06-15', 'volunteers')).toBe('<5');
+      expect(csvCell(funders.text, '2026-06-15', 'uniqueChildren')).toBe('40');
+      for (const code of CODES) expect(funders.text).not.toContain(code);
 
       await go(page, 'Settings');
       await page.getByRole('heading', { level: 1 }).waitFor();

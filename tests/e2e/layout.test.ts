@@ -21,7 +21,7 @@ const VIEWPORTS = [
   { name: '10-inch tablet, portrait', width: 800, height: 1280 },
   { name: 'phone, portrait', width: 390, height: 844 },
 ];
-const SCREENS = ['Today', 'Sessions', 'Shifts', 'Close day', 'Settings'];
+const SCREENS = ['Today', 'Sessions', 'Shifts', 'Close day', 'Summary', 'Settings'];
 
 type Problem = string;
 
@@ -82,6 +82,8 @@ describe('touch first, on a tablet either way up and on a phone', () => {
           await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: screen }).click();
           await page.getByRole('heading', { level: 1 }).waitFor({ state: 'attached' });
           await page.waitForLoadState('networkidle');
+          // The summary's figures and charts come a moment after its heading.
+          if (screen === 'Summary') await page.getByRole('img', { name: /Children present/ }).waitFor();
           for (const problem of await layoutProblems(page)) found.push(`${viewport.name}, ${screen}: ${problem}`);
         }
       }
