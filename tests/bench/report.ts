@@ -13,7 +13,9 @@ const verdict = (r: BenchResult) => (r.target ? (r.value <= r.target.max ? 'ok' 
 
 /** Prints the results as a table and writes them to bench-results.json. */
 export async function report(results: BenchResult[], file = 'bench-results.json'): Promise<void> {
-  const rows = results.map((r) => [r.name, `${round(r.value)} ${r.unit}`, r.target ? `<= ${r.target.max} ${r.unit}` : '', verdict(r), r.detail ?? '']);
+  // NaN: a benchmark that could not run here (its detail says why), not a figure.
+  const shown = (r: BenchResult) => (Number.isNaN(r.value) ? 'not measured' : `${round(r.value)} ${r.unit}`);
+  const rows = results.map((r) => [r.name, shown(r), r.target ? `<= ${r.target.max} ${r.unit}` : '', verdict(r), r.detail ?? '']);
   const header = ['benchmark', 'value', 'target', '', 'detail'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();

@@ -1,10 +1,16 @@
 /**
  * `npm run bench`: builds the app (the npm script does), then measures it in the system Chromium
  * against the real server. Prints a table and writes bench-results.json. Targets are compared
- * within this one run; nothing here is a pass/fail test, since shared machines are noisy.
+ * within this one run; nothing here is a pass/fail test, since shared machines are noisy. What
+ * does fail the run is a correctness check a benchmark makes along the way (the fresh tablet
+ * holding every record, nothing lost among many tablets): a wrong answer fast is no figure.
+ * The many-tablets run also measures PostgreSQL when TEST_DATABASE_URL or DATABASE_URL is set;
+ * BENCH_TABLETS_SECONDS sets its length (default 60 s per database).
  */
 import { launchBrowser } from '../e2e/support/harness';
 import { firstLoadJavaScript, offlineStart } from './first-load';
+import { freshTabletPull } from './fresh-pull';
+import { manyTablets } from './many-tablets';
 import { report, type BenchResult } from './report';
 import { syncOverHttp } from './sync-http';
 import { busyTablet } from './tablet';
@@ -15,8 +21,10 @@ try {
   results.push(...(await firstLoadJavaScript(browser)));
   results.push(...(await offlineStart(browser)));
   results.push(...(await busyTablet(browser)));
+  results.push(...(await freshTabletPull(browser)));
 } finally {
   await browser.close();
 }
 results.push(...(await syncOverHttp()));
+results.push(...(await manyTablets()));
 await report(results);

@@ -1,42 +1,12 @@
-import { request } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { buildApp } from '../../src/server/app';
 import { openStore } from '../../src/server/store';
-import { createCentre, mintEnrolmentCode } from '../../src/server/store/accounts';
+import { createCentre } from '../../src/server/store/accounts';
 import { formatHlc } from '../../src/shared/hlc';
+import { call, enrolOverHttp, listenOnLoopback } from './http';
 import type { BenchResult } from './report';
-
-type Answer = { status: number; body: unknown; wireBytes: number };
-
-/** One request over real HTTP, gzip accepted like a browser; counts the bytes that crossed the wire. */
-function call(base: string, method: string, path: string, token?: string, body?: unknown): Promise<Answer & { sentBytes: number }> {
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = request(`${base}${path}`, {
-      method,
-      headers: {
-        'accept-encoding': 'gzip',
-        ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-    });
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        const text = res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw).toString() : raw.toString();
-        resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : null, wireBytes: raw.length, sentBytes: payload?.length ?? 0 });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 /** 20,000 ops of a busy day's kinds: mostly check-ins and check-outs, some registrations. */
 function makeOps(count: number, node: string, start: number) {
@@ -55,18 +25,10 @@ export async function syncOverHttp(total = 20_000): Promise<BenchResult[]> {
   const dataDir = await mkdtemp(join(tmpdir(), 'daybook-bench-'));
   const store = await openStore({ dataDir });
   const app = await buildApp({ store, version: 'bench' });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  const base = `http://127.0.0.1:${address.port}`;
+  const base = await listenOnLoopback(app);
   try {
     const centre = await createCentre(store, { name: 'Bench', timeZone: 'Europe/Paris' });
-    const enrol = async (name: string) => {
-      const { code } = await mintEnrolmentCode(store, { centreId: centre.id, role: 'lead', now: Date.now() });
-      const answer = await call(base, 'POST', '/api/v1/enrol', undefined, { code, deviceName: name });
-      if (answer.status !== 201) throw new Error(`enrol answered ${answer.status}`);
-      return (answer.body as { token: string }).token;
-    };
+    const enrol = async (name: string) => (await enrolOverHttp(base, store, centre.id, name)).token;
     const pusher = await enrol('pusher');
     const fresh = await enrol('fresh tablet');
     const ops = makeOps(total, 'a1b2c3d4e5f60718', Date.now() - 30 * 86_400_000);

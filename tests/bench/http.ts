@@ -1,0 +1,56 @@
+import { request } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../../src/server/store';
+import { mintEnrolmentCode } from '../../src/server/store/accounts';
+import { enrolResponse, type EnrolResponse, type Role } from '../../src/shared/schema';
+
+/**
+ * What the benchmarks that talk to the server over real HTTP share: one request with the bytes it
+ * cost, the app listening on loopback, and a device enrolled through the real endpoint.
+ */
+
+export type Answer = { status: number; body: unknown; wireBytes: number; sentBytes: number };
+
+/** One request over real HTTP, gzip accepted like a browser; counts the bytes that crossed the wire. */
+export function call(base: string, method: string, path: string, token?: string, body?: unknown): Promise<Answer> {
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${path}`, {
+      method,
+      headers: {
+        'accept-encoding': 'gzip',
+        ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+    });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const text = res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw).toString() : raw.toString();
+        resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : null, wireBytes: raw.length, sentBytes: payload?.length ?? 0 });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** Listens on a free loopback port; returns the base address. */
+export async function listenOnLoopback(app: FastifyInstance): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('the server did not listen on a port');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+/** A device enrolled through `POST /api/v1/enrol` with a code minted in the store, as a lead would. */
+export async function enrolOverHttp(base: string, store: Store, centreId: string, deviceName: string, role: Role = 'lead'): Promise<EnrolResponse> {
+  const { code } = await mintEnrolmentCode(store, { centreId, role, now: Date.now() });
+  const answer = await call(base, 'POST', '/api/v1/enrol', undefined, { code, deviceName });
+  if (answer.status !== 201) throw new Error(`enrol answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  return enrolResponse.parse(answer.body);
+}
