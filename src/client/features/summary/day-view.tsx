@@ -22,7 +22,8 @@ export function DayView({ day, today, settings, onDayChange }: DayViewProps) {
   const m = useSummaryMessages();
   const { language } = useI18n();
   const ready = useRangeReport([day]);
-  const month = useRangeReport(daysInRange(addDays(day, -29), day));
+  // The trend waits for the day's own figures: on a slow tablet they are what the lead asked for.
+  const month = useRangeReport(ready ? daysInRange(addDays(day, -29), day) : []);
   const summary = ready?.report.days[0];
   const facts = ready?.facts[0];
   const activityLabel = (id: string) => settings.activityTypes.find((type) => type.id === id)?.label ?? id;
