@@ -67,14 +67,16 @@ type Event =
   | { kind: 'limit'; perVolunteer: number };
 
 // Three days around the clock change, so events crowd together and ratios get broken.
+/** True with probability `p`. */
+const chance = (p: number) => fc.nat(99).map((n) => n < p * 100);
 const dayIndex = fc.integer({ min: 2, max: 4 });
 // From 08:00 to 20:00, by the minute; on the clock-change day 02:xx exists twice, so also from 01:00.
 const minute = fc.integer({ min: 60, max: 20 * 60 });
 const serial = fc.integer({ min: 0, max: 11 });
 const event: fc.Arbitrary<Event> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('child' as const), serial, band: fc.nat(4), gender: fc.nat(3), registeredDay: dayIndex }) },
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('attendance' as const), serial, day: dayIndex, minute, entering: fc.boolean({ probability: 0.7 }), undone: fc.boolean({ probability: 0.1 }) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('shift' as const), volunteer: fc.nat(2), day: dayIndex, minute, on: fc.boolean({ probability: 0.6 }) }) },
+  { weight: 8, arbitrary: fc.record({ kind: fc.constant('attendance' as const), serial, day: dayIndex, minute, entering: chance(0.7), undone: chance(0.1) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('shift' as const), volunteer: fc.nat(2), day: dayIndex, minute, on: chance(0.6) }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -84,10 +86,10 @@ const event: fc.Arbitrary<Event> = fc.oneof(
       activity: fc.nat(2),
       serials: fc.uniqueArray(serial, { maxLength: 5 }),
       leftAfter: fc.option(fc.nat(3)),
-      undone: fc.boolean({ probability: 0.1 }),
+      undone: chance(0.1),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), day: dayIndex, minute, reopened: fc.boolean({ probability: 0.2 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), day: dayIndex, minute, reopened: chance(0.2) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('limit' as const), perVolunteer: fc.integer({ min: 1, max: 4 }) }) },
 );
 

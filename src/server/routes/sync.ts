@@ -3,6 +3,7 @@ import { PROTOCOL_VERSION, pullQuery, pullResponse, pushRequest, pushResponse, t
 import { deviceOf, requireDevice } from '../auth';
 import { ApiError } from '../errors';
 import { responseSchema } from '../json-schema';
+import { analyseAsRecordsGrow } from '../store/statistics';
 import type { Store } from '../store/types';
 import { pullPage } from '../sync/pull';
 import { pushBatch } from '../sync/push';
@@ -17,6 +18,7 @@ export interface SyncRouteOptions {
 export function syncRoutes({ store, clock }: SyncRouteOptions): FastifyPluginCallback {
   return (app, _options, done) => {
     const onRequest = requireDevice(store, clock);
+    const pushed = analyseAsRecordsGrow(store);
 
     app.post('/sync/push', { onRequest, schema: { response: { 200: responseSchema(pushResponse) } } }, async (request): Promise<PushResponse> => {
       // Before the shape: a tablet too old to speak this protocol must be told to update, not
@@ -27,6 +29,7 @@ export function syncRoutes({ store, clock }: SyncRouteOptions): FastifyPluginCal
       const { ops } = parseInput(pushRequest, request.body, 'body');
       const device = deviceOf(request);
       const result = await pushBatch(store, { deviceId: device.id, centreId: device.centreId, ops, now: clock() });
+      pushed(ops.length);
       return { ...result, serverTime: clock() };
     });
 

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors';
 import { prepareDataDir } from './data-dir';
 import { applyMigrations } from './migrate';
+import { analyse } from './statistics';
 import { migrations as schemaMigrations, type Migration } from './migrations';
 import { openPglite } from './pglite-driver';
 import { openPostgres } from './postgres-driver';
@@ -69,5 +70,6 @@ async function migrated(
     throw error;
   }
   endSession();
+  await analyse(store);
   return store;
 }

@@ -86,9 +86,12 @@ export const migrations: readonly Migration[] = [
     name: 'report indexes',
     // The reports read a range of days (sync-protocol.md, reports/days): the events, sessions and
     // shifts by their day field, and each session's participations. Without these a year's
-    // report would scan every record of the centre.
+    // report would scan every record of the centre. Both are partial, and the day index's
+    // predicate is one only the report query states: PGlite keeps no statistics until ANALYZE,
+    // and without them the planner took a whole-centre index for each push's lookup by id
+    // (a push of 20,000 ops fell from 16,000 to 1,200 ops/s).
     sql: `
-      CREATE INDEX records_day ON records (centre_id, tbl, (fields->>'day'));
+      CREATE INDEX records_day ON records (centre_id, tbl, (fields->>'day')) WHERE fields ? 'day';
       CREATE INDEX records_participation_session ON records (centre_id, (fields->>'sessionId')) WHERE tbl = 'participations';
     `,
   },

@@ -63,13 +63,13 @@ export async function recordsForReport(store: Store, centreId: string, from: str
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     const byDay = await tx.query<Row>(
       `SELECT tbl, id, fields FROM records
-       WHERE centre_id = $1 AND tbl = ANY($2::text[]) AND fields->>'day' BETWEEN $3 AND $4`,
+       WHERE centre_id = $1 AND tbl = ANY($2::text[]) AND fields ? 'day' AND fields->>'day' BETWEEN $3 AND $4`,
       [centreId, ['attendance', 'shifts', 'sessions', 'dayCloses'], from, to],
     );
     const participations = await tx.query<Row>(
       `SELECT p.tbl, p.id, p.fields FROM records s
        JOIN records p ON p.centre_id = s.centre_id AND p.tbl = 'participations' AND p.fields->>'sessionId' = s.id
-       WHERE s.centre_id = $1 AND s.tbl = 'sessions' AND s.fields->>'day' BETWEEN $2 AND $3`,
+       WHERE s.centre_id = $1 AND s.tbl = 'sessions' AND s.fields ? 'day' AND s.fields->>'day' BETWEEN $2 AND $3`,
       [centreId, from, to],
     );
     const centreWide = await tx.query<Row>(`SELECT tbl, id, fields FROM records WHERE centre_id = $1 AND tbl IN ('children', 'settings')`, [centreId]);
