@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import type { Store } from '../../src/server/store';
 import { createCentre, mintEnrolmentCode } from '../../src/server/store/accounts';
 import { lockCentreForChanges, takeCursors, upsertRecords } from '../../src/server/store/records';
+import { analyse } from '../../src/server/store/statistics';
 import { mergeOp } from '../../src/shared/merge';
 import { TABLE_NAMES, type TableName } from '../../src/shared/schema';
 import { newTablet, serviceWorkerReady, startServer } from '../e2e/support/harness';
@@ -89,7 +90,7 @@ const STORE_BATCH = 5_000;
  * pushes would number them: a few seconds, where the push endpoint took 40-odd on PGlite, and
  * this benchmark is about the pull. Each record is written once: its replica is that one write.
  */
-async function storeYear(store: Store, centreId: string, records: readonly YearRecord[]): Promise<void> {
+export async function storeYear(store: Store, centreId: string, records: readonly YearRecord[]): Promise<void> {
   for (let start = 0; start < records.length; start += STORE_BATCH) {
     const batch = records.slice(start, start + STORE_BATCH);
     await store.transaction(async (tx) => {
@@ -195,6 +196,8 @@ export async function freshTabletPull(browser: Browser, cpuRate = 1): Promise<Be
     const seedStart = performance.now();
     const records = await yearOfRecords(yearPlan(Date.now()));
     await storeYear(server.store, centre.id, records);
+    // What the push route does as records arrive (every 10,000 ops): PGlite has no autovacuum.
+    await analyse(server.store);
     const seedMs = performance.now() - seedStart;
     const held = await serverHolds(server.store, centre.id);
     const total = Object.values(held.counts).reduce((sum, n) => sum + n, 0);

@@ -30,7 +30,9 @@ export function call(base: string, method: string, path: string, token?: string,
       res.on('end', () => {
         const raw = Buffer.concat(chunks);
         const text = res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw).toString() : raw.toString();
-        resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : null, wireBytes: raw.length, sentBytes: payload?.length ?? 0 });
+        // JSON is parsed; anything else (a CSV report) comes back as its text.
+        const json = (res.headers['content-type'] ?? '').startsWith('application/json');
+        resolve({ status: res.statusCode ?? 0, body: text ? (json ? (JSON.parse(text) as unknown) : text) : null, wireBytes: raw.length, sentBytes: payload?.length ?? 0 });
       });
       res.on('error', reject);
     });

@@ -12,6 +12,7 @@ import { firstLoadJavaScript, offlineStart } from './first-load';
 import { freshTabletPull } from './fresh-pull';
 import { manyTablets } from './many-tablets';
 import { report, type BenchResult } from './report';
+import { summaryOnTablet, yearReportFromServer } from './summary';
 import { syncOverHttp } from './sync-http';
 import { busyTablet } from './tablet';
 
@@ -21,10 +22,12 @@ try {
   results.push(...(await firstLoadJavaScript(browser)));
   results.push(...(await offlineStart(browser)));
   results.push(...(await busyTablet(browser)));
+  results.push(...(await summaryOnTablet(browser)));
   results.push(...(await freshTabletPull(browser)));
 } finally {
   await browser.close();
 }
+results.push(...(await yearReportFromServer()));
 results.push(...(await syncOverHttp()));
 results.push(...(await manyTablets()));
 await report(results);

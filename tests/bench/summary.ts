@@ -1,4 +1,13 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { buildApp } from '../../src/server/app';
+import { openStore } from '../../src/server/store';
+import { createCentre } from '../../src/server/store/accounts';
+import { analyse } from '../../src/server/store/statistics';
+import { storeYear, yearOfRecords } from './fresh-pull';
+import { call, enrolOverHttp, listenOnLoopback } from './http';
 import { newTablet, serviceWorkerReady, startServer } from '../e2e/support/harness';
 import { throttleCpu, USABLE_MARK } from './first-load';
 import { median, percentile, type BenchResult } from './report';
@@ -116,5 +125,50 @@ export async function summaryOnTablet(browser: Browser, days = 12): Promise<Benc
   } finally {
     await context.close();
     await server.stop();
+  }
+}
+
+/**
+ * GET /api/v1/reports/days for 365 days from the server on PGlite (a temp DATA_DIR) holding the
+ * same year, over HTTP on loopback: JSON and CSV, median of a few runs.
+ */
+export async function yearReportFromServer(runs = 3): Promise<BenchResult[]> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'daybook-bench-report-'));
+  const store = await openStore({ dataDir });
+  const app = await buildApp({ store, version: 'bench' });
+  try {
+    const base = await listenOnLoopback(app);
+    const centre = await createCentre(store, { name: 'Busy centre', timeZone: 'Europe/Paris' });
+    const plan = yearPlan(Date.now());
+    const records = await yearOfRecords(plan);
+    await storeYear(store, centre.id, records);
+    // What the push route does as records arrive (every 10,000 ops): PGlite has no autovacuum.
+    await analyse(store);
+    const { token } = await enrolOverHttp(base, store, centre.id, 'lead tablet', 'lead');
+    const today = plan.dayStarts[plan.dayStarts.length - 1]!.day;
+    const from = addDays(today, -364);
+    const time = async (format: 'json' | 'csv') => {
+      const times: number[] = [];
+      let bytes = 0;
+      for (let run = 0; run < runs; run++) {
+        const start = performance.now();
+        const answer = await call(base, 'GET', `/api/v1/reports/days?from=${from}&to=${today}&format=${format}`, token);
+        times.push(performance.now() - start);
+        if (answer.status !== 200) throw new Error(`the report answered ${answer.status}`);
+        bytes = answer.wireBytes;
+      }
+      return { ms: median(times), bytes };
+    };
+    const json = await time('json');
+    const csv = await time('csv');
+    const detail = `${records.length.toLocaleString('en')} records on the server`;
+    return [
+      { name: '365-day report from the server, PGlite, JSON (median)', value: json.ms, unit: 'ms', detail: `${detail}; ${Math.round(json.bytes / 1024)} KB gzip` },
+      { name: '365-day report from the server, PGlite, CSV (median)', value: csv.ms, unit: 'ms', detail: `${runs} runs; ${Math.round(csv.bytes / 1024)} KB gzip` },
+    ];
+  } finally {
+    await app.close();
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
