@@ -80,6 +80,13 @@ describe('kept day facts', () => {
     expect(await readRange([TODAY])).toEqual({ state: 'missing', days: [TODAY] });
   });
 
+  it('kept by an older version of the app, they count as missing', async () => {
+    await keepDayFacts([TODAY]);
+    const kept = (await db.dayFacts.get(TODAY))!;
+    await db.dayFacts.put({ ...kept, rulesKey: kept.rulesKey.replace(/^\d+\|/, '0|') });
+    expect(await readRange([TODAY])).toEqual({ state: 'missing', days: [TODAY] });
+  });
+
   it('a pulled change to a day forgets that day’s kept facts', async () => {
     await keepDayFacts([YESTERDAY, TODAY]);
     const hlc = formatHlc({ ms: NOON - 3_600_000, counter: 0, node: 'bbbbbbbbbbbbbbbb' });

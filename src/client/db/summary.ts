@@ -1,6 +1,6 @@
 import { dayCloseId } from '../../shared/ids';
 import { readSettings, type CentreSettings } from '../../shared/schema';
-import { dayFacts, recordsByDay, summariseRange, type ChildRow, type DayFacts, type RangeReport, type SummaryRules } from '../../shared/summary';
+import { DAY_FACTS_VERSION, dayFacts, recordsByDay, summariseRange, type ChildRow, type DayFacts, type RangeReport, type SummaryRules } from '../../shared/summary';
 import type { DaybookDatabase, KeptDayFacts } from './database';
 import { db } from './db';
 
@@ -15,7 +15,8 @@ export function summaryRules(settings: CentreSettings): SummaryRules {
   return { timeZone: settings.timeZone, maxChildrenPerVolunteer: settings.ratioLimits.maxChildrenPerVolunteer };
 }
 
-const keyOf = (rules: SummaryRules) => `${rules.timeZone}|${rules.maxChildrenPerVolunteer}`;
+/** What kept facts depend on besides their records: the code's version and the settings. */
+const keyOf = (rules: SummaryRules) => `${DAY_FACTS_VERSION}|${rules.timeZone}|${rules.maxChildrenPerVolunteer}`;
 
 export type RangeView = { state: 'ready'; report: RangeReport; facts: DayFacts[] } | { state: 'missing'; days: string[] };
 

@@ -1,13 +1,15 @@
-import { useEffect, useState, type RefObject } from 'react';
+import { useEffect, useState } from 'react';
 
 /**
- * The element's width in CSS pixels, kept current as the tablet turns or the window changes. A
- * chart drawn at this width has its text at its real size, not scaled down on a phone.
+ * The width in CSS pixels of the element given to `ref`, kept current as the tablet turns or the
+ * window changes. A chart drawn at this width has its text at its real size, not scaled down on a
+ * phone. A callback ref, so an element that appears later (a chart drawn after the first
+ * check-in) is measured too.
  */
-export function useElementWidth(ref: RefObject<HTMLElement | null>, fallback = 600): number {
+export function useElementWidth(fallback = 600): { ref: (element: HTMLElement | null) => void; width: number } {
+  const [element, setElement] = useState<HTMLElement | null>(null);
   const [width, setWidth] = useState(fallback);
   useEffect(() => {
-    const element = ref.current;
     if (!element) return;
     const measure = () => {
       const measured = Math.floor(element.getBoundingClientRect().width);
@@ -19,6 +21,6 @@ export function useElementWidth(ref: RefObject<HTMLElement | null>, fallback = 6
     const observer = new ResizeObserver(measure);
     observer.observe(element);
     return () => observer.disconnect();
-  }, [ref]);
-  return width;
+  }, [element]);
+  return { ref: setElement, width };
 }

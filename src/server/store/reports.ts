@@ -41,7 +41,7 @@ function addRow(records: ReportRecords, { tbl, id, fields: f }: Row): void {
       records.participations.push({ id, sessionId: text(f.sessionId), childId: text(f.childId), deleted });
       break;
     case 'dayCloses':
-      records.dayCloses.push({ day: text(f.day), closedAt: time(f.closedAt), deleted });
+      records.dayCloses.push({ id, day: text(f.day), closedAt: time(f.closedAt), deleted });
       break;
     case 'children':
       records.children.push({ id, ageBand: text(f.ageBand), gender: text(f.gender), registeredOn: text(f.registeredOn), deleted });

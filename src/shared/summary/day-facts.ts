@@ -1,4 +1,5 @@
-import { localHour, localHourSlots, type HourSlot } from '../dates';
+import { dayEnd, localHour, localHourSlots, type HourSlot } from '../dates';
+import { dayCloseId } from '../ids';
 import { fromAttendance, fromShifts } from '../presence';
 import { visitsOf, type Visit } from '../visits';
 
@@ -14,7 +15,13 @@ export type AttendanceRow = { id: string; childId?: string; kind?: string; at?: 
 export type ShiftRow = { id: string; volunteerId?: string; kind?: string; at?: number; deleted?: boolean };
 export type SessionRow = { id: string; activity?: string; deleted?: boolean };
 export type ParticipationRow = { id: string; sessionId?: string; childId?: string; deleted?: boolean };
-export type DayCloseRow = { closedAt?: number; deleted?: boolean };
+export type DayCloseRow = { id?: string; closedAt?: number; deleted?: boolean };
+
+/**
+ * The version of what dayFacts computes. Facts a tablet kept under another version are worked
+ * out again: raise it whenever a change here changes any figure or the shape of DayFacts.
+ */
+export const DAY_FACTS_VERSION = 1;
 
 /** One day's records: the events, sessions and shifts whose `day` it is, and its sign-off. */
 export type DayRecords = {
@@ -198,7 +205,10 @@ function sessionFigures(sessions: readonly SessionRow[], participations: readonl
 
 /** The day's facts: pure, so the tablet and the server derive the same from the same records. */
 export function dayFacts(records: DayRecords, rules: SummaryRules): DayFacts {
-  const closedAt = records.dayClose && !records.dayClose.deleted && records.dayClose.closedAt !== undefined ? records.dayClose.closedAt : null;
+  const close = records.dayClose;
+  // A lead may sign a day off the next morning: what was left open ends at the closing, but never
+  // after the day itself has ended.
+  const closedAt = close && !close.deleted && close.closedAt !== undefined ? Math.min(close.closedAt, dayEnd(records.day, rules.timeZone)) : null;
   const attendance = fromAttendance(records.attendance);
   const childVisits = visitsOf(attendance);
   const shifts = visitsOf(fromShifts(records.shifts));
@@ -268,8 +278,10 @@ export function recordsByDay(
     of(day)?.participations.push(row);
   }
   for (const row of records.dayCloses) {
+    // Only the day's own sign-off (its id comes from the day): a second record naming the same
+    // day, which no tablet writes, must not make the figures depend on the order rows come in.
     const entry = of(row.day);
-    if (entry) entry.dayClose = row;
+    if (entry && (row.id === undefined || row.id === dayCloseId(row.day!))) entry.dayClose = row;
   }
   return days.map((day) => ({ day, ...byDay.get(day)! }));
 }

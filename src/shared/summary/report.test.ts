@@ -29,6 +29,7 @@ describe('checkReportRange', () => {
     ['a month', '2026-11-01', '2026-11-30', 30],
     ['a leap year exactly (366 days)', '2028-01-01', '2028-12-31', 366],
     ['367 days', '2026-01-01', '2027-01-02', 'too-long'],
+    ['ten thousand years (answered at once)', '0100-01-01', '9999-12-31', 'too-long'],
     ['from after to', '2026-11-25', '2026-11-24', 'from-after-to'],
     ['a malformed from', '2026-1-5', '2026-11-24', 'bad-from'],
     ['a day that does not exist', '2026-11-24', '2026-02-30', 'bad-to'],

@@ -201,6 +201,15 @@ describe('day summary: volunteers and the ratio (limit 2 children per volunteer)
     expect(pick(summary(plan), expected)).toEqual(expected);
   });
 
+  it('a day signed off the next morning ends what was left open at midnight, not at the sign-off', () => {
+    const day = records({ shifts: [['v1', 'on', '18:00']], children: [['c1', 'in', '23:00']] });
+    const nextMorning = atLocalTime('2026-11-25', '09:00', PARIS);
+    const facts = dayFacts({ ...day, dayClose: { closedAt: nextMorning, deleted: false } }, RULES);
+    expect(facts.volunteerMinutes).toBe(6 * 60);
+    expect(facts.visitMs).toBe(3_600_000);
+    expect(facts.horizon).toBe(atLocalTime('2026-11-25', '00:00', PARIS));
+  });
+
   it('reads the limit from the centre’s rules', () => {
     const plan: DayPlan = { shifts: [['v1', 'on', '09:00'], ['v1', 'off', '12:00']], children: [['c1', 'in', '10:00'], ['c2', 'in', '10:00'], ['c3', 'in', '10:00'], ['c1', 'out', '11:00'], ['c2', 'out', '11:00'], ['c3', 'out', '11:00']] };
     expect(summary(plan, [], { timeZone: PARIS, maxChildrenPerVolunteer: 8 }).minutesOverRatio).toBe(0);
@@ -354,7 +363,12 @@ describe('recordsByDay', () => {
         { id: 'x1:c1', sessionId: 'x1', childId: 'c1' },
         { id: 'y:c1', sessionId: 'y', childId: 'c1' },
       ],
-      dayCloses: [{ day: '2026-11-23', closedAt: 5 }],
+      dayCloses: [
+        { id: 'day-2026-11-23', day: '2026-11-23', closedAt: 5 },
+        // Not the day's own sign-off (its id is not derived from the day): ignored.
+        { id: 'other', day: '2026-11-23', closedAt: 9 },
+        { id: 'other-2', day: '2026-11-24', closedAt: 9 },
+      ],
     });
     expect(grouped.map((d) => [d.day, d.attendance.length, d.shifts.length, d.sessions.length, d.participations.length, d.dayClose?.closedAt])).toEqual([
       ['2026-11-23', 0, 1, 0, 0, 5],

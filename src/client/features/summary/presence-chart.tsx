@@ -1,7 +1,7 @@
-import { useRef } from 'react';
 import { atLocalTime, localHourSlots, localTime } from '../../../shared/dates';
 import type { DayFacts } from '../../../shared/summary';
 import { useElementWidth } from '../../ui/use-element-width';
+import { formatMinutes } from './format';
 import { useSummaryMessages } from './messages';
 
 type PresenceChartProps = {
@@ -27,8 +27,7 @@ function niceTop(value: number): number {
  */
 export function PresenceChart({ facts, timeZone, openingHours, maxChildrenPerVolunteer }: PresenceChartProps) {
   const m = useSummaryMessages();
-  const frame = useRef<HTMLDivElement>(null);
-  const width = useElementWidth(frame);
+  const { ref: frame, width } = useElementWidth();
   const steps = facts.timeline;
   if (steps.length === 0 || facts.horizon === null) return null;
 
@@ -59,7 +58,12 @@ export function PresenceChart({ facts, timeZone, openingHours, maxChildrenPerVol
     .filter((segment) => segment.bad && segment.until > segment.at);
   const hours = localHourSlots(facts.day, timeZone).filter((slot) => slot.start >= start && slot.start <= end);
   const labelEvery = plotWidth / Math.max(1, hours.length) < 56 ? 3 : plotWidth / Math.max(1, hours.length) < 80 ? 2 : 1;
-  const description = m('presenceDescription', { from: localTime(start, timeZone), to: localTime(end, timeZone), peak: facts.peakPresent });
+  const description = m('presenceDescription', {
+    from: localTime(start, timeZone),
+    to: localTime(end, timeZone),
+    peak: facts.peakPresent,
+    unsafe: formatMinutes(m, facts.minutesOverRatio + facts.minutesWithoutVolunteer),
+  });
 
   return (
     <figure className="presence-chart">
@@ -69,6 +73,7 @@ export function PresenceChart({ facts, timeZone, openingHours, maxChildrenPerVol
           <li className="legend-children">{m('legendChildren')}</li>
           <li className="legend-volunteers">{m('legendVolunteers')}</li>
           <li className="legend-limit">{m('legendLimit', { n: maxChildrenPerVolunteer })}</li>
+          {unsafe.length > 0 && <li className="legend-unsafe">{m('legendUnsafe')}</li>}
         </ul>
       </figcaption>
       <div ref={frame} className="chart-frame">

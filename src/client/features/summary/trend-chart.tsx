@@ -1,4 +1,3 @@
-import { useRef } from 'react';
 import type { DaySummary } from '../../../shared/summary';
 import { useI18n } from '../../i18n/i18n';
 import { formatShortDay } from '../../ui/format-day';
@@ -19,8 +18,7 @@ const PAD = { left: 8, right: 8, top: 28, bottom: 36 };
 export function TrendChart({ title, days, selected }: TrendChartProps) {
   const m = useSummaryMessages();
   const { language } = useI18n();
-  const frame = useRef<HTMLDivElement>(null);
-  const width = useElementWidth(frame);
+  const { ref: frame, width } = useElementWidth();
   if (days.length === 0) return null;
   const most = Math.max(1, ...days.map((day) => day.uniqueChildren));
   const slot = (width - PAD.left - PAD.right) / days.length;
@@ -29,12 +27,13 @@ export function TrendChart({ title, days, selected }: TrendChartProps) {
   // Labels as wide as a short day need about 64 px; on a narrow chart only some days get one.
   const labelEvery = Math.max(1, Math.ceil(64 / slot));
   const showValues = slot >= 28;
-  const total = days.reduce((sum, day) => sum + day.uniqueChildren, 0);
+  const busiest = Math.max(...days.map((day) => day.uniqueChildren));
+  const average = Math.round(days.reduce((sum, day) => sum + day.uniqueChildren, 0) / days.length);
   const description = m('trendDescription', {
     from: formatShortDay(days[0]!.day!, language),
     to: formatShortDay(days[days.length - 1]!.day!, language),
-    total,
-    busiest: most,
+    average,
+    busiest,
   });
   return (
     <figure className="trend-chart">
