@@ -1,3 +1,4 @@
+import type { DBCore, DBCoreTable } from 'dexie';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DaybookDatabase } from '../../src/client/db/database';
@@ -21,7 +22,8 @@ import {
 /**
  * sync-protocol.md's invariants, shown on three simulated tablets (Dexie on fake-indexeddb) and
  * the real server in process: random writes, random interleavings of syncs, requests lost,
- * answers lost, requests duplicated, tablets stopped half-way through a sync and restarted.
+ * answers lost, requests duplicated, tablets stopped half-way through a sync (between requests,
+ * or dying inside a local transaction) and restarted.
  * Afterwards every replica equals the server, the server holds exactly the merge of every op any
  * tablet wrote (no acknowledged op missing), and replaying any push changes nothing.
  */
@@ -40,7 +42,8 @@ type Write =
 type Action =
   | { kind: 'write'; tablet: number; write: Write }
   | { kind: 'sync'; tablet: number; faults: Fault[] }
-  | { kind: 'restart'; tablet: number; requestsBeforeStop: number };
+  | { kind: 'restart'; tablet: number; requestsBeforeStop: number }
+  | { kind: 'die'; tablet: number; localStepsBeforeStop: number };
 
 const write: fc.Arbitrary<Write> = fc.oneof(
   { weight: 3, arbitrary: volunteerWrite() },
@@ -68,6 +71,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('write' as const), tablet, write }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('sync' as const), tablet, faults: fc.array(fault, { maxLength: 4 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const), tablet, requestsBeforeStop: fc.nat(4) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('die' as const), tablet, localStepsBeforeStop: fc.nat(40) }) },
 );
 
 let server: Awaited<ReturnType<typeof startInProcessServer>>;
@@ -120,6 +124,54 @@ async function stopAndRestart(tablet: Tablet, requestsBeforeStop: number): Promi
   return { ...tablet, database, engine: (t) => createSyncEngine({ database, transport: t }) };
 }
 
+class TabClosed extends Error {}
+
+/**
+ * The tab dies inside a local transaction: every IndexedDB request of the sync counts a step,
+ * and the one after `steps` never happens. Its transaction aborts, as IndexedDB aborts the open
+ * transactions of a closed tab: nothing of it is stored, and the tab opens again from what was
+ * committed.
+ */
+async function dieInsideALocalTransaction(tablet: Tablet, steps: number): Promise<Tablet> {
+  let left = steps;
+  const step = () => left-- > 0;
+  const dying = new DaybookDatabase(tablet.name);
+  dying.use({
+    stack: 'dbcore',
+    name: 'the tab dies',
+    create: (down: DBCore) => ({
+      ...down,
+      table: (name: string): DBCoreTable => {
+        const table = down.table(name);
+        const closed = () => Promise.reject(new TabClosed('the tab was closed'));
+        return {
+          ...table,
+          mutate: (req) => (step() ? table.mutate(req) : closed()),
+          get: (req) => (step() ? table.get(req) : closed()),
+          getMany: (req) => (step() ? table.getMany(req) : closed()),
+          query: (req) => (step() ? table.query(req) : closed()),
+          openCursor: (req) => (step() ? table.openCursor(req) : closed()),
+          count: (req) => (step() ? table.count(req) : closed()),
+        };
+      },
+    }),
+  });
+  tablet.database.close();
+  await dying.open();
+  watchOutbox(dying, tablet.log);
+  await createSyncEngine({ database: dying, transport: injectTransport(server.app) })
+    .syncOnce()
+    .catch((error: unknown) => {
+      // Only the death it was told to die; anything else is a real failure of the sync.
+      if (!(error instanceof TabClosed)) throw error;
+    });
+  dying.close();
+  const database = new DaybookDatabase(tablet.name);
+  await database.open();
+  watchOutbox(database, tablet.log);
+  return { ...tablet, database, engine: (t) => createSyncEngine({ database, transport: t }) };
+}
+
 describe('sync between three tablets and the server', () => {
   it(`converges, loses nothing and doubles nothing, over ${RUNS} random histories`, async () => {
     await fc.assert(
@@ -136,7 +188,8 @@ describe('sync between three tablets and the server', () => {
             const current = tablets[step.tablet]!;
             if (step.kind === 'write') await applyWrite(current, step.write, eventIds, serial);
             else if (step.kind === 'sync') await current.engine(unreliable(injectTransport(server.app), [...step.faults], sent)).syncOnce();
-            else tablets[step.tablet] = await stopAndRestart(current, step.requestsBeforeStop);
+            else if (step.kind === 'restart') tablets[step.tablet] = await stopAndRestart(current, step.requestsBeforeStop);
+            else tablets[step.tablet] = await dieInsideALocalTransaction(current, step.localStepsBeforeStop);
           }
           // The network comes back for good: everyone syncs until nothing moves.
           for (let round = 0; round < 3; round++) {
