@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, atLocalTime, centreDay, dayEnd, dayStart, daysInRange, isValidTimeZone, localHour, localHourSlots, localTime } from './dates';
+import { addDays, atLocalTime, centreDay, dayCount, dayEnd, dayStart, daysInRange, firstOfMonth, isValidTimeZone, localHour, localHourSlots, localTime } from './dates';
 
 const PARIS = 'Europe/Paris';
 const NEW_YORK = 'America/New_York';
@@ -253,5 +253,26 @@ describe('localHourSlots', () => {
       for (let i = 1; i < slots.length; i++) expect(slots[i]!.start - slots[i - 1]!.start).toBe(3_600_000);
       expect(dayEnd(day, zone) - slots[slots.length - 1]!.start).toBe(3_600_000);
     }
+  });
+});
+
+describe('dayCount and firstOfMonth', () => {
+  it.each<[string, string, number]>([
+    ['2026-11-24', '2026-11-24', 1],
+    ['2026-11-01', '2026-11-30', 30],
+    ['2028-01-01', '2028-12-31', 366],
+    ['2026-11-25', '2026-11-24', 0],
+    ['0100-01-01', '9999-12-31', 3_615_900],
+  ])('%s to %s: %d days', (from, to, expected) => {
+    expect(dayCount(from, to)).toBe(expected);
+  });
+
+  it('agrees with daysInRange', () => {
+    expect(dayCount('2026-03-20', '2026-04-02')).toBe(daysInRange('2026-03-20', '2026-04-02').length);
+  });
+
+  it('gives the first of the month', () => {
+    expect(firstOfMonth('2026-11-24')).toBe('2026-11-01');
+    expect(() => firstOfMonth('2026-11')).toThrow(RangeError);
   });
 });

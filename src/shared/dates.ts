@@ -70,6 +70,7 @@ function instantOf(wall: number, timeZone: string): number {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+
 /** The centre's calendar date at `ms`. */
 export function centreDay(ms: number, timeZone: string): string {
   return wallClock(ms, timeZone).toISOString().slice(0, 10);
@@ -123,6 +124,22 @@ export function addDays(day: string, n: number): string {
   if (!Number.isInteger(n)) throw new RangeError(`days must be a whole number, not ${n}`);
   const [year, month, date] = dayParts(day);
   return new Date(Date.UTC(year, month, date + n)).toISOString().slice(0, 10);
+}
+
+/**
+ * How many days from `from` to `to`, both included (0 or less when `to` is before `from`), worked
+ * out without listing them: a range typed a digit at a time can span thousands of years.
+ */
+export function dayCount(from: string, to: string): number {
+  const [fromYear, fromMonth, fromDate] = dayParts(from);
+  const [toYear, toMonth, toDate] = dayParts(to);
+  return (Date.UTC(toYear, toMonth, toDate) - Date.UTC(fromYear, fromMonth, fromDate)) / DAY + 1;
+}
+
+/** The first day of `day`'s month. */
+export function firstOfMonth(day: string): string {
+  dayParts(day);
+  return `${day.slice(0, 8)}01`;
 }
 
 /** Every day from `from` to `to`, both included; empty when `to` is before `from`. */

@@ -100,6 +100,8 @@ export async function storeYear(store: Store, centreId: string, records: readonl
       await upsertRecords(tx, centreId, numbered);
     });
   }
+  // What the push route does as records arrive (every 10,000 ops): PGlite has no autovacuum.
+  await analyse(store);
 }
 
 /** The server's records of the centre, per table, and the cursor of its latest change. */
@@ -196,8 +198,6 @@ export async function freshTabletPull(browser: Browser, cpuRate = 1): Promise<Be
     const seedStart = performance.now();
     const records = await yearOfRecords(yearPlan(Date.now()));
     await storeYear(server.store, centre.id, records);
-    // What the push route does as records arrive (every 10,000 ops): PGlite has no autovacuum.
-    await analyse(server.store);
     const seedMs = performance.now() - seedStart;
     const held = await serverHolds(server.store, centre.id);
     const total = Object.values(held.counts).reduce((sum, n) => sum + n, 0);

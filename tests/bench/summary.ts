@@ -5,7 +5,8 @@ import type { Browser, Page } from 'playwright-core';
 import { buildApp } from '../../src/server/app';
 import { openStore } from '../../src/server/store';
 import { createCentre } from '../../src/server/store/accounts';
-import { analyse } from '../../src/server/store/statistics';
+import { formatDay } from '../../src/client/ui/format-day';
+import { addDays, firstOfMonth } from '../../src/shared/dates';
 import { storeYear, yearOfRecords } from './fresh-pull';
 import { call, enrolOverHttp, listenOnLoopback } from './http';
 import { newTablet, serviceWorkerReady, startServer } from '../e2e/support/harness';
@@ -55,10 +56,7 @@ function timeAction(page: Page, action: Action, done: { heading?: string; rows?:
 const timeClick = (page: Page, click: string, done: { heading?: string; rows?: number }) => timeAction(page, { click }, done);
 
 /** The heading the day view shows for a centre day (en, as the bench tablet speaks). */
-const dayHeading = (day: string) =>
-  new Intl.DateTimeFormat('en', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
-
-const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const dayHeading = (day: string) => formatDay(day, 'en');
 
 /**
  * The lead's summary on a tablet holding a year of a busy centre (seed-year.ts), CPU throttled 4x:
@@ -105,7 +103,7 @@ export async function summaryOnTablet(browser: Browser, days = 12): Promise<Benc
     await page.getByRole('radio', { name: 'Several days' }).check();
     await page.getByRole('table').waitFor();
     // Last month: 30 or 31 days the tablet has partly kept (the 30-day trend) and partly not.
-    const lastMonthEnd = addDays(`${today.slice(0, 8)}01`, -1);
+    const lastMonthEnd = addDays(firstOfMonth(today), -1);
     const monthDays = Number(lastMonthEnd.slice(8));
     const monthFirst = await timeClick(page, 'Last month', { rows: monthDays });
     await timeClick(page, 'Last 7 days', { rows: 7 });
@@ -142,8 +140,6 @@ export async function yearReportFromServer(runs = 3): Promise<BenchResult[]> {
     const plan = yearPlan(Date.now());
     const records = await yearOfRecords(plan);
     await storeYear(store, centre.id, records);
-    // What the push route does as records arrive (every 10,000 ops): PGlite has no autovacuum.
-    await analyse(store);
     const { token } = await enrolOverHttp(base, store, centre.id, 'lead tablet', 'lead');
     const today = plan.dayStarts[plan.dayStarts.length - 1]!.day;
     const from = addDays(today, -364);

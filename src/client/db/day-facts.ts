@@ -11,13 +11,17 @@ const textField = (row: Row | undefined, key: 'day' | 'sessionId'): string | und
   return typeof value === 'string' ? value : undefined;
 };
 
+type Change = { table: TableName; before?: Row | undefined; after: Row };
+
 /**
- * The days whose kept summary facts the changed rows make stale. `before` is the row as it was
- * (a day could in principle be edited), `after` as it is now. Participations need their session's
- * day, read in the caller's transaction; a session not on this tablet yet has no kept day to spoil
- * (its arrival will name its day).
+ * Forgets the kept summary facts of the days the changed rows belong to; call inside the
+ * transaction that changed them. `before` is the row as it was (a day could in principle be
+ * edited), `after` as it is now. Participations need their session's day, read in the same
+ * transaction; a session not on this tablet yet has no kept day to spoil (its arrival will name
+ * its day). Without participations nothing is read first: a check-in's write goes out with the
+ * record's, no extra trip through the event loop on a slow tablet.
  */
-export async function daysTouched(database: DaybookDatabase, changes: readonly { table: TableName; before?: Row | undefined; after: Row }[]): Promise<string[]> {
+export async function forgetDaysTouched(database: DaybookDatabase, changes: readonly Change[]): Promise<void> {
   const days = new Set<string>();
   const sessionIds = new Set<string>();
   for (const { table, before, after } of changes) {
@@ -32,13 +36,7 @@ export async function daysTouched(database: DaybookDatabase, changes: readonly {
     }
   }
   if (sessionIds.size > 0) {
-    const sessions = await database.sessions.bulkGet([...sessionIds]);
-    for (const session of sessions) if (session?.day !== undefined) days.add(session.day);
+    for (const session of await database.sessions.bulkGet([...sessionIds])) if (session?.day !== undefined) days.add(session.day);
   }
-  return [...days];
-}
-
-/** Forgets the kept facts of `days`; call inside the transaction that changed their records. */
-export function forgetDayFacts(database: DaybookDatabase, days: readonly string[]): Promise<void> {
-  return days.length === 0 ? Promise.resolve() : database.dayFacts.bulkDelete(days as string[]);
+  if (days.size > 0) await database.dayFacts.bulkDelete([...days]);
 }

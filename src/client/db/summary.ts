@@ -1,6 +1,6 @@
 import { dayCloseId } from '../../shared/ids';
-import { readSettings, type CentreSettings } from '../../shared/schema';
-import { DAY_FACTS_VERSION, dayFacts, recordsByDay, summariseRange, type ChildRow, type DayFacts, type RangeReport, type SummaryRules } from '../../shared/summary';
+import { readSettings } from '../../shared/schema';
+import { DAY_FACTS_VERSION, dayFacts, recordsByDay, summaryRules, summariseRange, type ChildRow, type DayFacts, type RangeReport, type SummaryRules } from '../../shared/summary';
 import type { DaybookDatabase, KeptDayFacts } from './database';
 import { db } from './db';
 
@@ -10,10 +10,6 @@ import { db } from './db';
  * whose facts are not kept is reported missing, `keepDayFacts` computes and stores it, and the
  * live query runs again on its own.
  */
-
-export function summaryRules(settings: CentreSettings): SummaryRules {
-  return { timeZone: settings.timeZone, maxChildrenPerVolunteer: settings.ratioLimits.maxChildrenPerVolunteer };
-}
 
 /** What kept facts depend on besides their records: the code's version and the settings. */
 const keyOf = (rules: SummaryRules) => `${DAY_FACTS_VERSION}|${rules.timeZone}|${rules.maxChildrenPerVolunteer}`;

@@ -3,7 +3,7 @@ import { formatHlc, parseHlc, tick } from '../../shared/hlc';
 import { mergeOp } from '../../shared/merge';
 import { db } from './db';
 import type { DaybookDatabase, MetaRow, Stored } from './database';
-import { daysTouched, forgetDayFacts } from './day-facts';
+import { forgetDaysTouched } from './day-facts';
 import { fromReplica, toReplica } from './replica';
 
 /** A write that the schema refuses. Nothing was stored; `message` names the field. */
@@ -60,12 +60,11 @@ export async function writeInTransaction<T extends TableName>(
   if (options.create && !existing && !('deleted' in opFields)) opFields.deleted = false;
   const { next } = mergeOp(existing ? toReplica(existing) : undefined, { hlc, fields: opFields });
   const row = fromReplica<T>(id, next);
-  const stale = await daysTouched(database, [{ table, before: existing, after: row }]);
   await Promise.all([
     database.meta.put({ key: 'clock', hlc } satisfies MetaRow),
     store.put(row),
     database.outbox.add({ table, id, hlc, fields: opFields }),
-    forgetDayFacts(database, stale),
+    forgetDaysTouched(database, [{ table, before: existing, after: row }]),
   ]);
   return row;
 }

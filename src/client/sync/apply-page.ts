@@ -2,7 +2,7 @@ import { formatHlc, parseHlc, receive } from '../../shared/hlc';
 import { mergeReplicas, type Replica } from '../../shared/merge';
 import type { Change, PullResponse, TableName } from '../../shared/schema';
 import { SYNCED_TABLES, type DaybookDatabase, type MetaRow, type Stored } from '../db/database';
-import { daysTouched, forgetDayFacts } from '../db/day-facts';
+import { forgetDaysTouched } from '../db/day-facts';
 import { fromReplica, toReplica } from '../db/replica';
 
 /**
@@ -97,11 +97,13 @@ export function applyPullPage(database: DaybookDatabase, page: PullResponse, wal
     ];
     if (clock !== last) meta.push({ key: 'clock', hlc: formatHlc(clock) });
     const tables = [...byTable.keys()];
-    const stale = await daysTouched(
-      database,
-      tables.flatMap((table, i) => merged[i]!.rows.map((after, j) => ({ table, before: merged[i]!.before[j], after }))),
-    );
-    const writes: Promise<unknown>[] = [database.meta.bulkPut(meta), forgetDayFacts(database, stale)];
+    const writes: Promise<unknown>[] = [
+      database.meta.bulkPut(meta),
+      forgetDaysTouched(
+        database,
+        tables.flatMap((table, i) => merged[i]!.rows.map((after, j) => ({ table, before: merged[i]!.before[j], after }))),
+      ),
+    ];
     tables.forEach((table, i) => {
       const { rows } = merged[i]!;
       if (rows.length > 0) writes.push(database.table(table).bulkPut(rows));

@@ -1,6 +1,6 @@
 import type { FastifyPluginCallback } from 'fastify';
 import { readSettings, reportsQuery } from '../../shared/schema';
-import { checkReportRange, dayFacts, FUNDERS_MIN_CELL, MAX_REPORT_DAYS, recordsByDay, reportCsv, summariseRange, suppressReport, type RangeProblem } from '../../shared/summary';
+import { checkReportRange, dayFacts, FUNDERS_MIN_CELL, MAX_REPORT_DAYS, recordsByDay, reportCsv, summariseRange, summaryRules, suppressReport, type RangeProblem } from '../../shared/summary';
 import { deviceOf, requireDevice } from '../auth';
 import { recordsForReport } from '../store/reports';
 import type { Store } from '../store/types';
@@ -29,8 +29,7 @@ export function reportRoutes({ store, clock }: ReportRouteOptions): FastifyPlugi
       const range = checkReportRange(query.from, query.to);
       if (!range.ok) throw badRequest(PROBLEMS[range.problem]);
       const records = await recordsForReport(store, deviceOf(request).centreId, query.from, query.to);
-      const settings = readSettings(records.settings);
-      const rules = { timeZone: settings.timeZone, maxChildrenPerVolunteer: settings.ratioLimits.maxChildrenPerVolunteer };
+      const rules = summaryRules(readSettings(records.settings));
       const facts = recordsByDay(range.days, records).map((day) => dayFacts(day, rules));
       const report = summariseRange(facts, records.children);
       if (query.format === 'csv') {

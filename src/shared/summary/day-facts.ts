@@ -1,5 +1,6 @@
 import { dayEnd, localHour, localHourSlots, type HourSlot } from '../dates';
 import { dayCloseId } from '../ids';
+import type { CentreSettings } from '../schema/settings';
 import { fromAttendance, fromShifts } from '../presence';
 import { visitsOf, type Visit } from '../visits';
 
@@ -36,6 +37,11 @@ export type DayRecords = {
 
 /** What the day's figures depend on besides its records. */
 export type SummaryRules = { timeZone: string; maxChildrenPerVolunteer: number };
+
+/** The rules of the centre's settings, as the tablet and the server both read them. */
+export function summaryRules(settings: CentreSettings): SummaryRules {
+  return { timeZone: settings.timeZone, maxChildrenPerVolunteer: settings.ratioLimits.maxChildrenPerVolunteer };
+}
 
 /** From `at` until the next step (or the day's horizon): so many children and volunteers in. */
 export type PresenceStep = [at: number, children: number, volunteers: number];
@@ -211,12 +217,13 @@ export function dayFacts(records: DayRecords, rules: SummaryRules): DayFacts {
   const closedAt = close && !close.deleted && close.closedAt !== undefined ? Math.min(close.closedAt, dayEnd(records.day, rules.timeZone)) : null;
   const attendance = fromAttendance(records.attendance);
   const childVisits = visitsOf(attendance);
-  const shifts = visitsOf(fromShifts(records.shifts));
+  const shiftEvents = fromShifts(records.shifts);
+  const shifts = visitsOf(shiftEvents);
   const childIds = [...new Set(attendance.filter((event) => event.entering && !event.deleted).map((event) => event.subjectId))].sort();
 
   const steps = presenceSteps(childVisits, shifts, closedAt);
   let horizon: number | null = null;
-  for (const event of [...attendance, ...fromShifts(records.shifts)]) if (!event.deleted && (horizon === null || event.at > horizon)) horizon = event.at;
+  for (const event of [...attendance, ...shiftEvents]) if (!event.deleted && (horizon === null || event.at > horizon)) horizon = event.at;
   if (closedAt !== null && horizon !== null && closedAt > horizon) horizon = closedAt;
 
   let peakPresent = 0;
@@ -229,14 +236,13 @@ export function dayFacts(records: DayRecords, rules: SummaryRules): DayFacts {
   }
   const visitLengths = lengths(childVisits, closedAt);
   const shiftLengths = lengths(shifts, closedAt);
-  const slots = horizon === null ? [] : localHourSlots(records.day, rules.timeZone);
   return {
     day: records.day,
     childIds,
     visits: childVisits.length,
     peakPresent,
     peakAt,
-    presentByHour: horizon === null ? {} : byHour(steps, horizon, slots, rules.timeZone),
+    presentByHour: horizon === null ? {} : byHour(steps, horizon, localHourSlots(records.day, rules.timeZone), rules.timeZone),
     endedVisits: visitLengths.ended,
     visitMs: visitLengths.ms,
     ...sessionFigures(records.sessions, records.participations),

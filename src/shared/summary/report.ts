@@ -1,6 +1,6 @@
 import { isCalendarDay } from '../schema/common';
 import { AGE_BANDS, GENDERS } from '../schema/tables';
-import { daysInRange } from '../dates';
+import { dayCount, daysInRange } from '../dates';
 import type { DaySummary, RangeReport } from './summarise';
 
 /** The longest range a report covers (sync-protocol.md): a year, leap day included. */
@@ -17,8 +17,7 @@ export function checkReportRange(from: string, to: string): { ok: true; days: st
   if (from > to) return { ok: false, problem: 'from-after-to' };
   // The length before the list: `0100-01-01` to `9999-12-31` is valid input, and listing its
   // 3.6 million days first would hold the server (or a tablet typing a year) for seconds.
-  const length = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
-  if (length > MAX_REPORT_DAYS) return { ok: false, problem: 'too-long' };
+  if (dayCount(from, to) > MAX_REPORT_DAYS) return { ok: false, problem: 'too-long' };
   return { ok: true, days: daysInRange(from, to) };
 }
 

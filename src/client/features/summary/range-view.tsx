@@ -1,4 +1,4 @@
-import { addDays } from '../../../shared/dates';
+import { addDays, firstOfMonth } from '../../../shared/dates';
 import { useI18n } from '../../i18n/i18n';
 import { formatDay } from '../../ui/format-day';
 import { checkReportRange, FUNDERS_MIN_CELL, MAX_REPORT_DAYS, reportCsv, type RangeProblem } from '../../../shared/summary';
@@ -17,8 +17,6 @@ type RangeViewProps = {
   timeZone: string;
   onChange: (range: { from: string; to: string }) => void;
 };
-
-const firstOfMonth = (day: string) => `${day.slice(0, 8)}01`;
 
 /** From and to, a table of the days with their total, the trend, and the CSV files. */
 export function RangeView({ from, to, today, timeZone, onChange }: RangeViewProps) {

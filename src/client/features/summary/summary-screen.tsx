@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { centreDay } from '../../../shared/dates';
+import { centreDay, firstOfMonth } from '../../../shared/dates';
 import { isCalendarDay } from '../../../shared/schema';
 import { useCentreSettings, useNow } from '../../db/hooks';
 import { ChoiceGroup } from '../../ui/choice-group';
@@ -46,7 +46,7 @@ export function SummaryScreen() {
         // A cleared date field gives '' for a moment: the day shown stays until a real one is picked.
         <DayView day={day} today={today} settings={settings} onDayChange={(next) => isCalendarDay(next) && setChosenDay(next)} />
       ) : (
-        <RangeView {...(range ?? { from: `${today.slice(0, 8)}01`, to: today })} today={today} timeZone={settings.timeZone} onChange={setRange} />
+        <RangeView {...(range ?? { from: firstOfMonth(today), to: today })} today={today} timeZone={settings.timeZone} onChange={setRange} />
       )}
     </div>
   );

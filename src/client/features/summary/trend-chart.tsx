@@ -20,14 +20,15 @@ export function TrendChart({ title, days, selected }: TrendChartProps) {
   const { language } = useI18n();
   const { ref: frame, width } = useElementWidth();
   if (days.length === 0) return null;
-  const most = Math.max(1, ...days.map((day) => day.uniqueChildren));
+  const busiest = Math.max(...days.map((day) => day.uniqueChildren));
+  // The scale's top: at least 1, so a fortnight of empty days draws flat bars, not NaN.
+  const most = Math.max(1, busiest);
   const slot = (width - PAD.left - PAD.right) / days.length;
   const bar = Math.max(2, slot * 0.7);
   const plotHeight = HEIGHT - PAD.top - PAD.bottom;
   // Labels as wide as a short day need about 64 px; on a narrow chart only some days get one.
   const labelEvery = Math.max(1, Math.ceil(64 / slot));
   const showValues = slot >= 28;
-  const busiest = Math.max(...days.map((day) => day.uniqueChildren));
   const average = Math.round(days.reduce((sum, day) => sum + day.uniqueChildren, 0) / days.length);
   const description = m('trendDescription', {
     from: formatShortDay(days[0]!.day!, language),
