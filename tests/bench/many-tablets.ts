@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import pg from 'pg';
 import { buildApp } from '../../src/server/app';
 import { openStore, type Store } from '../../src/server/store';
 import { createCentre } from '../../src/server/store/accounts';
@@ -24,6 +23,7 @@ import {
   type Role,
   type TableName,
 } from '../../src/shared/schema';
+import { postgresSchema } from '../support/postgres-schema';
 import { call, enrolOverHttp, listenOnLoopback } from './http';
 import { median, percentile, type BenchResult } from './report';
 
@@ -232,27 +232,16 @@ const pglite: Driver = {
 
 /** A schema of its own in the given database, dropped afterwards: the database's own tables are never touched. */
 function postgres(databaseUrl: string): Driver {
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
   return {
     name: 'PostgreSQL',
     open: async () => {
-      const schema = `bench_${Math.random().toString(36).slice(2, 12)}`;
-      await admin(`CREATE SCHEMA ${schema}`);
-      const url = new URL(databaseUrl);
-      url.searchParams.set('options', `-c search_path=${schema}`);
+      const schema = postgresSchema(databaseUrl, 'bench');
+      await schema.create();
       try {
-        const store = await openStore({ databaseUrl: url.toString() });
-        return { store, dispose: async () => (await store.close(), await admin(`DROP SCHEMA ${schema} CASCADE`)) };
+        const store = await openStore({ databaseUrl: schema.url });
+        return { store, dispose: async () => (await store.close(), await schema.drop()) };
       } catch (error) {
-        await admin(`DROP SCHEMA ${schema} CASCADE`);
+        await schema.drop();
         throw error;
       }
     },

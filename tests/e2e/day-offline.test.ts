@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCodeForReading, issueCode } from '../../src/shared/codes';
+import { csvRow } from '../support/csv';
 import { axeViolations } from './support/axe';
 import { launchBrowser, newTablet, serviceWorkerReady, startServer } from './support/harness';
 
@@ -86,13 +87,6 @@ async function downloaded(page: Page, button: string): Promise<{ name: string; t
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
   const path = await download.path();
   return { name: download.suggestedFilename(), text: (await readFile(path, 'utf8')).replace(/^\ufeff/, '') };
-}
-
-/** One cell of a CSV by its row's `day` and its column's name. */
-function csvCell(csv: string, day: string, column: string): string | undefined {
-  const [header, ...rows] = csv.split('\r\n').map((line) => line.split(','));
-  const row = rows.find((cells) => cells[0] === day);
-  return row?.[header!.indexOf(column)];
 }
 
 describe('a whole day at the centre with the network off', () => {
@@ -199,14 +193,14 @@ describe('a whole day at the centre with the network off', () => {
       expect(await axeViolations(page)).toEqual([]);
       const csv = await downloaded(page, 'Download CSV');
       expect(csv.name).toBe('daybook-2026-06-09-2026-06-15.csv');
-      expect(csvCell(csv.text, '2026-06-15', 'uniqueChildren')).toBe('40');
-      expect(csvCell(csv.text, '2026-06-15', 'sessionsByActivity.art.participants')).toBe('12');
-      expect(csvCell(csv.text, '2026-06-15', 'volunteers')).toBe('4');
-      expect(csvCell(csv.text, '2026-06-14', 'uniqueChildren')).toBe('0');
-      expect(csvCell(csv.text, 'total', 'visits')).toBe('40');
+      expect(csvRow(csv.text, '2026-06-15')?.['uniqueChildren']).toBe('40');
+      expect(csvRow(csv.text, '2026-06-15')?.['sessionsByActivity.art.participants']).toBe('12');
+      expect(csvRow(csv.text, '2026-06-15')?.['volunteers']).toBe('4');
+      expect(csvRow(csv.text, '2026-06-14')?.['uniqueChildren']).toBe('0');
+      expect(csvRow(csv.text, 'total')?.['visits']).toBe('40');
       const funders = await downloaded(page, 'Download for funders (counts under 5 hidden)');
-      expect(csvCell(funders.text, '2026-06-15', 'volunteers')).toBe('<5');
-      expect(csvCell(funders.text, '2026-06-15', 'uniqueChildren')).toBe('40');
+      expect(csvRow(funders.text, '2026-06-15')?.['volunteers']).toBe('<5');
+      expect(csvRow(funders.text, '2026-06-15')?.['uniqueChildren']).toBe('40');
       for (const code of CODES) expect(funders.text).not.toContain(code);
 
       await go(page, 'Settings');

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
+import { postgresSchema, testDatabaseUrl } from '../support/postgres-schema';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from '../../src/shared/schema/common';
 import { devicesResponse, enrolmentCodeResponse } from '../../src/shared/schema/wire';
@@ -102,29 +102,16 @@ function embedded(name: string): Place {
 }
 
 function postgres(databaseUrl: string): Place {
-  const schema = `t_${Math.random().toString(36).slice(2, 12)}`;
-  const url = new URL(databaseUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
+  const schema = postgresSchema(databaseUrl);
   return {
     name: 'PostgreSQL',
-    settings: () => ({ DATABASE_URL: url.toString() }),
-    open: () => openStore({ databaseUrl: url.toString() }),
-    prepare: () => adminQuery(databaseUrl, `CREATE SCHEMA ${schema}`),
-    dispose: () => adminQuery(databaseUrl, `DROP SCHEMA ${schema} CASCADE`),
+    settings: () => ({ DATABASE_URL: schema.url }),
+    open: () => openStore({ databaseUrl: schema.url }),
+    prepare: schema.create,
+    dispose: schema.drop,
   };
 }
 
-async function adminQuery(databaseUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined;
 const places: Place[] = [embedded('flow'), ...(testDatabaseUrl ? [postgres(testDatabaseUrl)] : [])];
 
 /** Enrols a tablet with `code` through the API, in this process, then closes the database again. */

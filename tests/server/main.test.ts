@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { postgresSchema, testDatabaseUrl } from '../support/postgres-schema';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -129,29 +129,17 @@ const embedded: Database = {
 };
 
 function postgres(databaseUrl: string): Database {
-  const schema = `t_${Math.random().toString(36).slice(2, 12)}`;
+  const schema = postgresSchema(databaseUrl);
   const url = new URL(databaseUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
   return {
     name: 'PostgreSQL',
-    settings: () => ({ DATABASE_URL: url.toString() }),
+    settings: () => ({ DATABASE_URL: schema.url }),
     named: () => `PostgreSQL at ${url.hostname}:${url.port || '5432'}`,
-    prepare: () => adminQuery(databaseUrl, `CREATE SCHEMA ${schema}`),
-    dispose: () => adminQuery(databaseUrl, `DROP SCHEMA ${schema} CASCADE`),
+    prepare: schema.create,
+    dispose: schema.drop,
   };
 }
 
-async function adminQuery(databaseUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined;
 const databases: Database[] = [embedded, ...(testDatabaseUrl ? [postgres(testDatabaseUrl)] : [])];
 
 // Every run is its own process with its own port and DATA_DIR, so they all run at once.

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { atLocalTime } from '../../src/shared/dates';
 import type { DaySummary } from '../../src/shared/summary';
 import type { Store } from '../../src/server/store';
+import { csvRows } from '../support/csv';
 import { databases, enrolDevice, errorCode, errorMessage, hlc, newCentre, op, push, serveDuringTests, type EnrolledDevice, type TestOp, type TestServer } from './support';
 
 const PARIS = 'Europe/Paris';
@@ -99,17 +100,15 @@ for (const database of databases) {
       expect(csv.statusCode).toBe(200);
       expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect(csv.headers['content-disposition']).toBe('attachment; filename="daybook-2026-03-02-2026-03-03.csv"');
-      const [header, monday, , total] = csv.body.split('\r\n');
-      const columns = header!.split(',');
-      const cell = (row: string, column: string) => row.split(',')[columns.indexOf(column)];
-      expect(cell(monday!, 'day')).toBe('2026-03-02');
-      expect(cell(monday!, 'volunteers')).toBe('<5');
-      expect(cell(monday!, 'uniqueChildren')).toBe('6');
-      expect(cell(total!, 'day')).toBe('total');
-      expect(cell(total!, 'visits')).toBe('12');
+      const [monday, , total] = csvRows(csv.body);
+      expect(monday!.day).toBe('2026-03-02');
+      expect(monday!.volunteers).toBe('<5');
+      expect(monday!.uniqueChildren).toBe('6');
+      expect(total!.day).toBe('total');
+      expect(total!.visits).toBe('12');
 
       const plain = await report(server, lead, 'from=2026-03-02&to=2026-03-02&format=csv&minCell=0');
-      expect(plain.body.split('\r\n')[1]!.split(',')[columns.indexOf('volunteers')]).toBe('1');
+      expect(csvRows(plain.body)[0]!.volunteers).toBe('1');
     });
 
     it.each([

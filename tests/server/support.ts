@@ -1,10 +1,10 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import pg from 'pg';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { formatHlc } from '../../src/shared/hlc';
 import { errorBody, PROTOCOL_VERSION, pullResponse, pushResponse, type Change, type PushResponse, type Role } from '../../src/shared/schema/wire';
 import { buildApp, type AppOptions } from '../../src/server/app';
 import { openStore, type Store, type StoreDriver } from '../../src/server/store';
+import { postgresSchema, testDatabaseUrl } from '../support/postgres-schema';
 import { createCentre, mintEnrolmentCode, type Centre } from '../../src/server/store/accounts';
 
 /**
@@ -35,33 +35,20 @@ function postgres(databaseUrl: string): Database {
     name: 'PostgreSQL',
     driver: 'postgres',
     open: async () => {
-      const schema = `t_${Math.random().toString(36).slice(2, 12)}`;
-      await adminQuery(databaseUrl, `CREATE SCHEMA ${schema}`);
-      const url = new URL(databaseUrl);
-      url.searchParams.set('options', `-c search_path=${schema}`);
-      const store = await openStore({ databaseUrl: url.toString() });
+      const schema = postgresSchema(databaseUrl);
+      await schema.create();
+      const store = await openStore({ databaseUrl: schema.url });
       return {
         store,
         dispose: async () => {
           await store.close();
-          await adminQuery(databaseUrl, `DROP SCHEMA ${schema} CASCADE`);
+          await schema.drop();
         },
       };
     },
   };
 }
 
-async function adminQuery(databaseUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-export const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined;
 export const postgresDatabases: Database[] = testDatabaseUrl ? [postgres(testDatabaseUrl)] : [];
 export const databases: Database[] = [inMemory, ...postgresDatabases];
 
@@ -189,3 +176,4 @@ export function errorCode(response: LightMyRequestResponse): string {
 export function errorMessage(response: LightMyRequestResponse): string {
   return errorBody.parse(response.json()).error.message;
 }
+

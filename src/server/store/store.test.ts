@@ -3,7 +3,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
+import { postgresSchema, testDatabaseUrl } from '../../../tests/support/postgres-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkMigrationList } from './migrate';
 import { ConfigError, migrations, openStore, redactDatabaseUrl, type Migration, type Store, type StoreDriver } from './index';
@@ -72,29 +72,16 @@ function postgresTarget(databaseUrl: string): Target {
     name: 'PostgreSQL',
     driver: 'postgres',
     fresh: async () => {
-      const schema = `t_${Math.random().toString(36).slice(2, 12)}`;
-      await adminQuery(databaseUrl, `CREATE SCHEMA ${schema}`);
-      const url = new URL(databaseUrl);
-      url.searchParams.set('options', `-c search_path=${schema}`);
+      const schema = postgresSchema(databaseUrl);
+      await schema.create();
       return {
-        open: (list) => openStore({ databaseUrl: url.toString(), ...(list && { migrations: list }) }),
-        dispose: () => adminQuery(databaseUrl, `DROP SCHEMA ${schema} CASCADE`),
+        open: (list) => openStore({ databaseUrl: schema.url, ...(list && { migrations: list }) }),
+        dispose: schema.drop,
       };
     },
   };
 }
 
-async function adminQuery(databaseUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined;
 const postgres = testDatabaseUrl ? postgresTarget(testDatabaseUrl) : undefined;
 const reopenable: Target[] = [dataDirTarget, ...(postgres ? [postgres] : [])];
 const everyTarget: Target[] = [memoryTarget, ...reopenable];

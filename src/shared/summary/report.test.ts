@@ -1,27 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { csvRows } from '../../../tests/support/csv';
 import { checkReportRange, reportColumns, reportCsv, suppressSmallCounts } from './report';
-import type { DaySummary, RangeReport } from './summarise';
+import { dayFacts } from './day-facts';
+import { summariseRange, type DaySummary, type RangeReport } from './summarise';
 
-const summary = (overrides: Partial<DaySummary> = {}): DaySummary => ({
-  day: '2026-11-24',
-  uniqueChildren: 0,
-  newChildren: 0,
-  visits: 0,
-  byAgeBand: { '0-2': 0, '3-5': 0, '6-8': 0, '9-12': 0, '13-17': 0 },
-  byGender: { girl: 0, boy: 0, other: 0, unspecified: 0 },
-  peakPresent: 0,
-  peakAt: null,
-  presentByHour: {},
-  averageVisitMinutes: null,
-  sessions: 0,
-  sessionsByActivity: {},
-  volunteers: 0,
-  volunteerMinutes: 0,
-  minutesOverRatio: 0,
-  minutesWithoutVolunteer: 0,
-  mostChildrenPerVolunteer: null,
-  ...overrides,
-});
+/** A day with no data, as the shared code summarises it; each case sets the figures it needs. */
+const EMPTY_DAY = summariseRange([dayFacts({ day: '2026-11-24', attendance: [], shifts: [], sessions: [], participations: [] }, { timeZone: 'Europe/Paris', maxChildrenPerVolunteer: 8 })], []).days[0]!;
+const summary = (overrides: Partial<DaySummary> = {}): DaySummary => ({ ...structuredClone(EMPTY_DAY), ...overrides });
 
 describe('checkReportRange', () => {
   it.each<[string, string, string, string | number]>([
@@ -100,30 +85,28 @@ describe('reportCsv', () => {
   });
 
   it('gives a row per day and a total row, with missing hours as 0 and nulls empty', () => {
-    const [header, monday, tuesday, total, end] = reportCsv(report, 0).split('\r\n');
-    const columns = header!.split(',');
-    const cell = (row: string, column: string) => row.split(',')[columns.indexOf(column)];
-    expect(cell(monday!, 'day')).toBe('2026-11-23');
-    expect(cell(monday!, 'presentByHour.10')).toBe('0');
-    expect(cell(monday!, 'presentByHour.14')).toBe('6');
-    expect(cell(monday!, 'peakAt')).toBe('1763888400000');
-    expect(cell(tuesday!, 'peakAt')).toBe('');
-    expect(cell(tuesday!, 'averageVisitMinutes')).toBe('');
-    expect(cell(tuesday!, 'sessionsByActivity.art.participants')).toBe('3');
-    expect(cell(tuesday!, 'sessionsByActivity.music.sessions')).toBe('0');
-    expect(cell(total!, 'day')).toBe('total');
-    expect(cell(total!, 'visits')).toBe('11');
-    expect(end).toBe('');
+    const csv = reportCsv(report, 0);
+    const [monday, tuesday, total, ...more] = csvRows(csv);
+    expect(monday!.day).toBe('2026-11-23');
+    expect(monday!['presentByHour.10']).toBe('0');
+    expect(monday!['presentByHour.14']).toBe('6');
+    expect(monday!.peakAt).toBe('1763888400000');
+    expect(tuesday!.peakAt).toBe('');
+    expect(tuesday!.averageVisitMinutes).toBe('');
+    expect(tuesday!['sessionsByActivity.art.participants']).toBe('3');
+    expect(tuesday!['sessionsByActivity.music.sessions']).toBe('0');
+    expect(total!.day).toBe('total');
+    expect(total!.visits).toBe('11');
+    expect(more).toEqual([]);
+    expect(csv.endsWith('\r\n')).toBe(true);
   });
 
   it('hides small counts with the threshold', () => {
-    const [header, monday, tuesday] = reportCsv(report, 5).split('\r\n');
-    const columns = header!.split(',');
-    const cell = (row: string, column: string) => row.split(',')[columns.indexOf(column)];
-    expect(cell(monday!, 'presentByHour.9')).toBe('<5');
-    expect(cell(monday!, 'uniqueChildren')).toBe('7');
-    expect(cell(tuesday!, 'uniqueChildren')).toBe('<5');
-    expect(cell(monday!, 'averageVisitMinutes')).toBe('42');
+    const [monday, tuesday] = csvRows(reportCsv(report, 5));
+    expect(monday!['presentByHour.9']).toBe('<5');
+    expect(monday!.uniqueChildren).toBe('7');
+    expect(tuesday!.uniqueChildren).toBe('<5');
+    expect(monday!.averageVisitMinutes).toBe('42');
   });
 
   it('gives just the header and a total row for an empty report', () => {

@@ -11,6 +11,7 @@ import { addParticipants, startSession } from '../../db/sessions';
 import { signOn } from '../../db/shifts';
 import { addVolunteer } from '../../db/volunteers';
 import { I18nProvider } from '../../i18n/i18n';
+import { csvRows } from '../../../../tests/support/csv';
 import { SummaryScreen } from './summary-screen';
 
 const TZ = 'Europe/Paris';
@@ -145,14 +146,11 @@ describe('Summary: several days', () => {
     await user.click(screen.getByRole('button', { name: 'Download for funders (counts under 5 hidden)' }));
     expect(files.map((file) => file.name)).toEqual(['daybook-2026-11-18-2026-11-24.csv', 'daybook-2026-11-18-2026-11-24-funders.csv']);
     const [plain, funders] = await Promise.all(files.map((file) => file.text));
-    const cell = (csv: string, row: number, column: string) => {
-      const lines = csv.replace(/^\ufeff/, '').split('\r\n');
-      return lines[row]!.split(',')[lines[0]!.split(',').indexOf(column)];
-    };
-    expect(cell(plain!, 6, 'day')).toBe('2026-11-23');
-    expect(cell(plain!, 6, 'uniqueChildren')).toBe('2');
-    expect(cell(plain!, 8, 'day')).toBe('total');
-    expect(cell(funders!, 6, 'uniqueChildren')).toBe('<5');
+    // Rows after the header: seven days from the 18th, then the total.
+    expect(csvRows(plain!)[5]!.day).toBe('2026-11-23');
+    expect(csvRows(plain!)[5]!.uniqueChildren).toBe('2');
+    expect(csvRows(plain!)[7]!.day).toBe('total');
+    expect(csvRows(funders!)[5]!.uniqueChildren).toBe('<5');
     expect(funders).not.toContain('4100');
   });
 
