@@ -32,7 +32,7 @@ describe('import boundaries', () => {
 
   it.each([
     ['a feature importing shared code', 'src/client/features/today/x.ts', "import { presentAt } from '../../../shared/presence';"],
-    ['a feature importing client/db and client/ui', 'src/client/features/today/x.ts', "import { db } from '../../db/db';\nimport { NoticeBar } from '../../ui/notice';"],
+    ['a feature importing client/db and client/ui', 'src/client/features/today/x.ts', "import { db } from '../../db/db';\nimport { ActionNotice } from '../../ui/actions';"],
     ['a feature importing its own files', 'src/client/features/sessions/x.ts', "import { S } from './sessions-screen';"],
     ['the server importing shared code', 'src/server/x.ts', "import { checkOp } from '../shared/schema';"],
   ])('allows %s', async (_case, file, source) => {

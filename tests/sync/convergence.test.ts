@@ -1,8 +1,8 @@
 import type { DBCore, DBCoreTable } from 'dexie';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DaybookDatabase } from '../../src/client/db/database';
-import { InvalidWriteError, writeRecord } from '../../src/client/db/write';
+import { DaybookDatabase } from '../../src/client/db/core/database';
+import { InvalidWriteError, writeRecord } from '../../src/client/db/core/write';
 import { createSyncEngine } from '../../src/client/sync/engine';
 import { mergeOp } from '../../src/shared/merge';
 import {
@@ -89,7 +89,7 @@ async function applyWrite(tablet: Tablet, change: Write, eventIds: string[], ser
   const database = tablet.database;
   if (change.kind === 'volunteer') {
     // A write the schema refuses (a new record missing a field, an empty write) stores nothing.
-    await writeRecord('volunteers', `v${change.id}`, change.fields, { create: change.create, database }).catch((error: unknown) => {
+    await writeRecord(database, 'volunteers', `v${change.id}`, change.fields, { create: change.create }).catch((error: unknown) => {
       if (!(error instanceof InvalidWriteError)) throw error;
     });
   } else if (change.kind === 'check') {
@@ -97,12 +97,12 @@ async function applyWrite(tablet: Tablet, change: Write, eventIds: string[], ser
     const id = `${tablet.name}-event-${serial.n}`;
     eventIds.push(id);
     const fields = { childId: `child-41${change.child}0KL`, day: DAY, kind: change.in ? 'in' : 'out', at: AT + change.minute * 60_000, deleted: false } as const;
-    await writeRecord('attendance', id, fields, { create: true, database });
+    await writeRecord(database, 'attendance', id, fields, { create: true });
   } else if (change.kind === 'void') {
     const id = eventIds[change.pick % Math.max(1, eventIds.length)];
-    if (id) await writeRecord('attendance', id, { deleted: true }, { database });
+    if (id) await writeRecord(database, 'attendance', id, { deleted: true });
   } else {
-    await writeRecord('settings', 'ratioLimits', { value: { maxChildrenPerVolunteer: change.max, requireVolunteerWhenChildrenPresent: change.strict } }, { create: true, database });
+    await writeRecord(database, 'settings', 'ratioLimits', { value: { maxChildrenPerVolunteer: change.max, requireVolunteerWhenChildrenPresent: change.strict } }, { create: true });
   }
 }
 

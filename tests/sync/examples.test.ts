@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeRecord } from '../../src/client/db/write';
+import { writeRecord } from '../../src/client/db/core/write';
 import { createSyncEngine } from '../../src/client/sync/engine';
 import { injectTransport, newCentreId, newTablet, serverState, startInProcessServer, tabletState, type Tablet } from './support';
 
@@ -22,12 +22,12 @@ describe('sync, case by case', () => {
     const centreId = await newCentreId(server.store, 'Deletes stick');
     const [a, b] = [await newTablet(server, centreId, 'ds-a'), await newTablet(server, centreId, 'ds-b')];
     try {
-      await writeRecord('volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, database: b.database });
+      await writeRecord(b.database, 'volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true });
       await b.engine(injectTransport(server.app)).syncOnce();
-      await writeRecord('volunteers', 'v1', { deleted: true }, { database: b.database });
+      await writeRecord(b.database, 'volunteers', 'v1', { deleted: true });
       await b.engine(injectTransport(server.app)).syncOnce();
       // Tablet A has never pulled v1; it edits one field of it, later than the delete.
-      await writeRecord('volunteers', 'v1', { active: false }, { database: a.database });
+      await writeRecord(a.database, 'volunteers', 'v1', { active: false });
       await syncAll([a, b]);
       const onServer = await serverState(server.store, centreId);
       expect(onServer['volunteers/v1']).toMatchObject({ deleted: true, active: false, displayName: 'Amira' });
@@ -49,11 +49,11 @@ describe('sync and wrong clocks', () => {
     const slowNow = () => Date.now() - DAYS_3;
     try {
       await createSyncEngine({ database: slow.database, transport: injectTransport(server.app), now: slowNow }).syncOnce();
-      await writeRecord('volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, database: right.database });
+      await writeRecord(right.database, 'volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true });
       await right.engine(injectTransport(server.app)).syncOnce();
       await new Promise((resolve) => setTimeout(resolve, 5));
       // Later in real time, but 3 days earlier on the slow tablet's own clock.
-      await writeRecord('volunteers', 'v1', { displayName: 'Amira K.' }, { database: slow.database, now: slowNow() });
+      await writeRecord(slow.database, 'volunteers', 'v1', { displayName: 'Amira K.' }, { now: slowNow() });
       const [op] = await slow.database.outbox.toArray();
       expect(Number(op!.hlc.slice(0, 13))).toBeGreaterThan(Date.now() - 60_000);
       for (let round = 0; round < 2; round++) {
@@ -75,7 +75,7 @@ describe('sync and wrong clocks', () => {
     const [right, fast] = [await newTablet(server, centreId, 'clock-right-2'), await newTablet(server, centreId, 'clock-fast')];
     try {
       // A tablet that has never synced stamps its own wrong time.
-      await writeRecord('volunteers', 'v9', { displayName: 'Jo', active: true }, { create: true, database: fast.database, now: Date.now() + DAYS_3 });
+      await writeRecord(fast.database, 'volunteers', 'v9', { displayName: 'Jo', active: true }, { create: true, now: Date.now() + DAYS_3 });
       const result = await fast.engine(injectTransport(server.app)).syncOnce();
       expect(result.rejected).toBe(1);
       const rejections = await fast.database.table('rejections').toArray();
@@ -83,7 +83,7 @@ describe('sync and wrong clocks', () => {
       expect(await serverState(server.store, centreId)).toEqual({});
       // The other tablet pulls nothing from the future; its next write is stamped near now.
       await right.engine(injectTransport(server.app)).syncOnce();
-      await writeRecord('volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, database: right.database });
+      await writeRecord(right.database, 'volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true });
       const [op] = await right.database.outbox.toArray();
       expect(Number(op!.hlc.slice(0, 13))).toBeLessThan(Date.now() + 60_000);
     } finally {

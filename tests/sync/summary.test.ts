@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DaybookDatabase } from '../../src/client/db/database';
-import { computeRange, keepDayFacts, readRange } from '../../src/client/db/summary';
-import { writeRecord } from '../../src/client/db/write';
+import type { DaybookDatabase } from '../../src/client/db/core/database';
+import { computeRange, keepDayFacts, readRange } from '../../src/client/db/repositories/summary';
+import { writeRecord } from '../../src/client/db/core/write';
 import { atLocalTime, daysInRange } from '../../src/shared/dates';
 import { dayCloseId, participationId } from '../../src/shared/ids';
 import type { RangeReport } from '../../src/shared/summary';
@@ -46,13 +46,13 @@ async function serverReport(tablet: Tablet, query = `from=${FROM}&to=${TO}`): Pr
 
 /** The tablet's report, kept day facts and all, as it travels: JSON. */
 async function tabletReport(database: DaybookDatabase, days = DAYS): Promise<RangeReport> {
-  let view = await readRange(days, database);
+  let view = await readRange(database, days);
   if (view.state === 'missing') {
-    await keepDayFacts(view.days, database);
-    view = await readRange(days, database);
+    await keepDayFacts(database, view.days);
+    view = await readRange(database, days);
   }
   if (view.state !== 'ready') throw new Error('facts still missing after keeping them');
-  const computed = await computeRange(days, database);
+  const computed = await computeRange(database, days);
   // Kept facts and facts worked out from the records are the same figures.
   expect(computed.state === 'ready' && computed.report).toEqual(view.report);
   return JSON.parse(JSON.stringify(view.report)) as RangeReport;
@@ -99,33 +99,33 @@ const nextId = (prefix: string) => `${prefix}-${++ids}`;
 
 /** Writes one event on one tablet, as that tablet's repositories would store it (or stranger). */
 async function write(database: DaybookDatabase, e: Event, now: number): Promise<void> {
-  const options = { create: true, database, now };
+  const options = { create: true, now };
   const at = (day: number, minutes: number) => atLocalTime(DAYS[day]!, `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`, TZ);
   switch (e.kind) {
     case 'child':
-      await writeRecord('children', childId(e.serial), { code: `${1000 + e.serial}K`, ageBand: AGE_BANDS[e.band]!, gender: GENDERS[e.gender]!, languages: [], registeredOn: DAYS[e.registeredDay]!, deleted: false }, options);
+      await writeRecord(database, 'children', childId(e.serial), { code: `${1000 + e.serial}K`, ageBand: AGE_BANDS[e.band]!, gender: GENDERS[e.gender]!, languages: [], registeredOn: DAYS[e.registeredDay]!, deleted: false }, options);
       break;
     case 'attendance':
-      await writeRecord('attendance', nextId('att'), { childId: childId(e.serial), day: DAYS[e.day]!, kind: e.entering ? 'in' : 'out', at: at(e.day, e.minute), deleted: e.undone }, options);
+      await writeRecord(database, 'attendance', nextId('att'), { childId: childId(e.serial), day: DAYS[e.day]!, kind: e.entering ? 'in' : 'out', at: at(e.day, e.minute), deleted: e.undone }, options);
       break;
     case 'shift':
-      await writeRecord('shifts', nextId('shift'), { volunteerId: `v${e.volunteer}`, day: DAYS[e.day]!, kind: e.on ? 'on' : 'off', at: at(e.day, e.minute), deleted: false }, options);
+      await writeRecord(database, 'shifts', nextId('shift'), { volunteerId: `v${e.volunteer}`, day: DAYS[e.day]!, kind: e.on ? 'on' : 'off', at: at(e.day, e.minute), deleted: false }, options);
       break;
     case 'session': {
       const id = nextId('session');
       const startedAt = at(e.day, e.minute);
-      await writeRecord('sessions', id, { day: DAYS[e.day]!, activity: ACTIVITIES[e.activity]!, startedAt, endedAt: startedAt + 45 * 60_000, deleted: e.undone }, options);
+      await writeRecord(database, 'sessions', id, { day: DAYS[e.day]!, activity: ACTIVITIES[e.activity]!, startedAt, endedAt: startedAt + 45 * 60_000, deleted: e.undone }, options);
       for (const [i, n] of e.serials.entries()) {
         const left = e.leftAfter !== null && i >= e.leftAfter ? startedAt + 10 * 60_000 : null;
-        await writeRecord('participations', participationId(id, childId(n)), { sessionId: id, childId: childId(n), leftAt: left, deleted: false }, options);
+        await writeRecord(database, 'participations', participationId(id, childId(n)), { sessionId: id, childId: childId(n), leftAt: left, deleted: false }, options);
       }
       break;
     }
     case 'close':
-      await writeRecord('dayCloses', dayCloseId(DAYS[e.day]!), { day: DAYS[e.day]!, closedAt: at(e.day, e.minute), closedBy: 'v0', notes: '', deleted: e.reopened }, options);
+      await writeRecord(database, 'dayCloses', dayCloseId(DAYS[e.day]!), { day: DAYS[e.day]!, closedAt: at(e.day, e.minute), closedBy: 'v0', notes: '', deleted: e.reopened }, options);
       break;
     case 'limit':
-      await writeRecord('settings', 'ratioLimits', { value: { maxChildrenPerVolunteer: e.perVolunteer, requireVolunteerWhenChildrenPresent: true }, deleted: false }, options);
+      await writeRecord(database, 'settings', 'ratioLimits', { value: { maxChildrenPerVolunteer: e.perVolunteer, requireVolunteerWhenChildrenPresent: true }, deleted: false }, options);
       break;
   }
 }

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DaybookDatabase } from '../../src/client/db/database';
-import { loadEnrolment } from '../../src/client/db/sync-state';
-import { writeRecord } from '../../src/client/db/write';
+import { DaybookDatabase } from '../../src/client/db/core/database';
+import { loadEnrolment } from '../../src/client/db/repositories/sync-state';
+import { writeRecord } from '../../src/client/db/core/write';
 import { enrolDevice } from '../../src/client/sync/enrol';
 import { createSyncEngine } from '../../src/client/sync/engine';
 import type { Transport } from '../../src/client/sync/transport';
@@ -68,14 +68,14 @@ describe('two tablets through the real server', () => {
 
       const syncA = createSyncEngine({ database: a, transport });
       const syncB = createSyncEngine({ database: b, transport });
-      await writeRecord('volunteers', 'v1', { displayName: 'Amira', active: true }, { database: a, create: true });
-      await writeRecord('volunteers', 'v2', { displayName: 'Sam', active: true }, { database: b, create: true });
+      await writeRecord(a, 'volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true });
+      await writeRecord(b, 'volunteers', 'v2', { displayName: 'Sam', active: true }, { create: true });
       expect(await syncA.syncOnce()).toMatchObject({ outcome: 'synced', pushed: 1 });
       expect(await syncB.syncOnce()).toMatchObject({ outcome: 'synced', pushed: 1, pulled: 2 });
 
       // Offline, both edit v1: A renames her, B (later) marks her inactive. Both changes stay.
-      await writeRecord('volunteers', 'v1', { displayName: 'Amira K.' }, { database: a });
-      await writeRecord('volunteers', 'v1', { active: false }, { database: b });
+      await writeRecord(a, 'volunteers', 'v1', { displayName: 'Amira K.' });
+      await writeRecord(b, 'volunteers', 'v1', { active: false });
       await syncA.syncOnce();
       await syncB.syncOnce();
       await syncA.syncOnce();
@@ -93,7 +93,7 @@ describe('two tablets through the real server', () => {
       // The lead revokes tablet B: its next sync keeps its outbox and asks for enrolment.
       const deviceB = (await loadEnrolment(b))!.deviceId;
       expect((await transport({ method: 'DELETE', path: `/api/v1/devices/${deviceB}`, token: leadToken })).status).toBe(204);
-      await writeRecord('volunteers', 'v2', { active: false }, { database: b });
+      await writeRecord(b, 'volunteers', 'v2', { active: false });
       expect(await syncB.syncOnce()).toMatchObject({ outcome: 'needs-enrolment' });
       expect(await b.outbox.count()).toBe(1);
     } finally {

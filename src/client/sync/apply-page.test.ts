@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatHlc, parseHlc } from '../../shared/hlc';
 import type { PullResponse } from '../../shared/schema';
-import { DaybookDatabase } from '../db/database';
-import { loadPullCursor } from '../db/sync-state';
-import { toReplica } from '../db/replica';
-import { writeRecord } from '../db/write';
+import { DaybookDatabase } from '../db/core/database';
+import { loadPullCursor } from '../db/repositories/sync-state';
+import { toReplica } from '../db/core/replica';
+import { writeRecord } from '../db/core/write';
 import { applyPullPage } from './apply-page';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
@@ -56,8 +56,8 @@ describe('applyPullPage', () => {
   });
 
   it('keeps a local write not yet acknowledged when it is newer, field by field', async () => {
-    await writeRecord('volunteers', 'v1', { displayName: 'Amira', active: true }, { database, create: true, now: T0 });
-    await writeRecord('volunteers', 'v1', { displayName: 'Amira B.' }, { database, now: T0 + 2_000 });
+    await writeRecord(database, 'volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, now: T0 });
+    await writeRecord(database, 'volunteers', 'v1', { displayName: 'Amira B.' }, { now: T0 + 2_000 });
     // Another tablet deactivated her at T0 + 1 s and renamed her earlier than our rename.
     await applyPullPage(database, page([volunteer(7, 'v1', T0 + 1_000, { displayName: 'Amira K.', active: false })]), T0 + 3_000);
     expect(await database.volunteers.get('v1')).toMatchObject({ displayName: 'Amira B.', active: false, deleted: false });
@@ -67,7 +67,7 @@ describe('applyPullPage', () => {
 
   it('keeps a deleted record deleted unless a later write undeletes it', async () => {
     await applyPullPage(database, page([volunteer(1, 'v1', T0, { displayName: 'Amira', active: true, deleted: false })]), T0);
-    await writeRecord('volunteers', 'v1', { deleted: true }, { database, now: T0 + 1_000 });
+    await writeRecord(database, 'volunteers', 'v1', { deleted: true }, { now: T0 + 1_000 });
     await applyPullPage(database, page([volunteer(2, 'v1', T0 + 500, { deleted: false })]), T0 + 2_000);
     expect(await database.volunteers.get('v1')).toMatchObject({ deleted: true });
     await applyPullPage(database, page([volunteer(3, 'v1', T0 + 5_000, { deleted: false })]), T0 + 6_000);
@@ -78,14 +78,14 @@ describe('applyPullPage', () => {
     await applyPullPage(database, page([volunteer(1, 'v1', T0 + HOUR, { displayName: 'Amira', active: true })], 1, T0 + HOUR), T0);
     expect(await clock()).toMatch(new RegExp(`^${T0 + HOUR}-0000-`));
     // This tablet's wall clock is an hour behind; its write still wins over what it has seen.
-    await writeRecord('volunteers', 'v1', { active: false }, { database, now: T0 });
+    await writeRecord(database, 'volunteers', 'v1', { active: false }, { now: T0 });
     const row = await database.volunteers.get('v1');
     expect(row?.active).toBe(false);
     expect(parseHlc(toReplica(row!).hlcs.active!).ms).toBe(T0 + HOUR);
   });
 
   it('never moves the clock back, and ignores a clock more than 24 hours ahead of the server', async () => {
-    await writeRecord('volunteers', 'v1', { displayName: 'Amira', active: true }, { database, create: true, now: T0 + HOUR });
+    await writeRecord(database, 'volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, now: T0 + HOUR });
     const mine = await clock();
     await applyPullPage(database, page([volunteer(1, 'v2', T0, { displayName: 'Sam', active: true })]), T0);
     expect(await clock()).toBe(mine);

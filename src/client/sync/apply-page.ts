@@ -1,9 +1,9 @@
 import { formatHlc, parseHlc, receive } from '../../shared/hlc';
 import { mergeReplicas, type Replica } from '../../shared/merge';
 import type { Change, PullResponse, TableName } from '../../shared/schema';
-import { SYNCED_TABLES, type DaybookDatabase, type MetaRow, type Stored } from '../db/database';
-import { forgetDaysTouched } from '../db/day-facts';
-import { fromReplica, toReplica } from '../db/replica';
+import { SYNCED_TABLES, type DaybookDatabase, type MetaRow, type Stored } from '../db/core/database';
+import { forgetDaysTouched } from '../db/core/day-facts';
+import { fromReplica, toReplica } from '../db/core/replica';
 
 /**
  * Keys a stored row keeps for itself (a change naming one would corrupt the row), and

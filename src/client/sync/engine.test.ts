@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatHlc, MAX_AHEAD_MS, parseHlc } from '../../shared/hlc';
 import { mergeOp, type Replica } from '../../shared/merge';
 import { checkOp, pushRequest, type TableName } from '../../shared/schema';
-import { DaybookDatabase, type Enrolment } from '../db/database';
-import { loadPullCursor, storeEnrolment } from '../db/sync-state';
-import { writeRecord } from '../db/write';
+import { DaybookDatabase, type Enrolment } from '../db/core/database';
+import { loadPullCursor, storeEnrolment } from '../db/repositories/sync-state';
+import { writeRecord } from '../db/core/write';
 import { createSyncEngine } from './engine';
 import { NetworkError, type Transport, type TransportRequest, type TransportResponse } from './transport';
 
@@ -113,10 +113,10 @@ afterEach(async () => {
 });
 
 const write = (id: string, fields: Record<string, unknown>, now: number, create = false) =>
-  writeRecord('volunteers', id, fields, { database, now, create });
+  writeRecord(database, 'volunteers', id, fields, { now, create });
 
 async function enrolled() {
-  await storeEnrolment(enrolment, database);
+  await storeEnrolment(database, enrolment);
   const server = fakeServer(() => T0 + 5_000);
   const engine = createSyncEngine({ database, transport: server.transport, now: () => T0 });
   return { server, engine };
@@ -230,7 +230,7 @@ describe('syncOnce: refusals and failures keep the outbox', () => {
     const { server, engine } = await enrolled();
     // A lead re-enrols the tablet while its sync with the revoked token is still running.
     server.intercept(async () => {
-      await storeEnrolment({ ...enrolment, token: 'token-new' }, database);
+      await storeEnrolment(database, { ...enrolment, token: 'token-new' });
       return error(401, 'TOKEN_INVALID', 'revoked');
     });
     expect(await engine.syncOnce()).toMatchObject({ outcome: 'needs-enrolment' });
@@ -247,7 +247,7 @@ describe('syncOnce: pull', () => {
       if (!request.path.startsWith('/api/v1/sync/pull')) return undefined;
       server.intercept(() => undefined);
       // The answer is on its way while a lead enrols the tablet into another centre.
-      return storeEnrolment(elsewhere, database).then(() => server.transport(request));
+      return storeEnrolment(database, elsewhere).then(() => server.transport(request));
     });
     expect(await engine.syncOnce()).toMatchObject({ outcome: 'error', pulled: 0 });
     expect(await database.volunteers.count()).toBe(0);
@@ -304,14 +304,14 @@ describe('syncOnce: pull', () => {
     const other = new DaybookDatabase(`engine-test-${count}-b`);
     await other.open();
     try {
-      await Promise.all([storeEnrolment(enrolment, database), storeEnrolment({ ...enrolment, token: TOKEN_B, deviceId: 'device-b' }, other)]);
+      await Promise.all([storeEnrolment(database, enrolment), storeEnrolment(other, { ...enrolment, token: TOKEN_B, deviceId: 'device-b' })]);
       const engineA = createSyncEngine({ database, transport: server.transport, now: () => T0 });
       const engineB = createSyncEngine({ database: other, transport: server.transport, now: () => T0 });
       await write('v1', { displayName: 'Amira', active: true }, T0, true);
       await engineA.syncOnce();
       await engineB.syncOnce();
       // B renames, then A (later) deactivates: both fields survive, per field.
-      await writeRecord('volunteers', 'v1', { displayName: 'Amira B.' }, { database: other, now: T0 + 10 });
+      await writeRecord(other, 'volunteers', 'v1', { displayName: 'Amira B.' }, { now: T0 + 10 });
       await write('v1', { active: false }, T0 + 20);
       await engineB.syncOnce();
       await engineA.syncOnce();

@@ -1,7 +1,7 @@
 import { describeIssues, MAX_OPS_PER_PUSH, PROTOCOL_VERSION, pullResponse, pushResponse, type PushResponse } from '../../shared/schema';
 import { db } from '../db/db';
-import type { DaybookDatabase, Enrolment, MetaRow, OutboxOp, RejectedChange, SyncOutcome } from '../db/database';
-import { loadEnrolment, loadPullCursor, recordSyncOutcome } from '../db/sync-state';
+import type { DaybookDatabase, Enrolment, MetaRow, OutboxOp, RejectedChange, SyncOutcome } from '../db/core/database';
+import { loadEnrolment, loadPullCursor, recordSyncOutcome } from '../db/repositories/sync-state';
 import { applyPullPage } from './apply-page';
 import { errorOf, fetchTransport, NetworkError, type Transport, type TransportRequest } from './transport';
 
@@ -85,7 +85,7 @@ export function createSyncEngine(options: SyncEngineOptions = {}): SyncEngine {
       message = error instanceof Error ? error.message : String(error);
     }
     const at = now();
-    await recordSyncOutcome({ outcome, at, message }, enrolment.token, database);
+    await recordSyncOutcome(database, { outcome, at, message }, enrolment.token);
     return { outcome, ...counts, at, message };
   }
 

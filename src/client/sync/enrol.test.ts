@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DaybookDatabase } from '../db/database';
-import { loadEnrolment } from '../db/sync-state';
+import { DaybookDatabase } from '../db/core/database';
+import { loadEnrolment } from '../db/repositories/sync-state';
 import { enrolDevice, normaliseServerUrl } from './enrol';
 import { NetworkError, type Transport, type TransportResponse } from './transport';
 
@@ -63,7 +63,6 @@ describe('enrolDevice', () => {
     };
     expect(outcome).toEqual({ ok: true, enrolment });
     expect(await loadEnrolment(database)).toEqual(enrolment);
-    expect(await database.meta.get('role')).toEqual({ key: 'role', role: 'volunteer' });
     expect(await database.meta.get('codeSeries')).toEqual({ key: 'codeSeries', series: 'M', nextSerial: 1000 });
   });
 
@@ -85,7 +84,6 @@ describe('enrolDevice', () => {
   ] as const)('says at its field: %s, and stores nothing', async (_case, answer, problem) => {
     expect(await enrolDevice(input, { database, transport: answering(answer) })).toEqual({ ok: false, problem });
     expect(await loadEnrolment(database)).toBeNull();
-    expect(await database.meta.get('role')).toBeUndefined();
   });
 
   it('says the server cannot be reached when the network fails', async () => {

@@ -1,7 +1,7 @@
 import { enrolRequest, enrolResponse } from '../../shared/schema';
 import { db } from '../db/db';
-import type { DaybookDatabase, Enrolment } from '../db/database';
-import { storeEnrolment } from '../db/sync-state';
+import type { DaybookDatabase, Enrolment } from '../db/core/database';
+import { storeEnrolment } from '../db/repositories/sync-state';
 import { errorOf, fetchTransport, NetworkError, type Transport } from './transport';
 
 /**
@@ -104,6 +104,6 @@ export async function enrolDevice(input: EnrolInput, options: EnrolOptions = {})
     codeSeries: codeSeries ?? null,
     enrolledAt: (options.now ?? Date.now)(),
   };
-  await storeEnrolment(enrolment, options.database ?? db);
+  await storeEnrolment(options.database ?? db, enrolment);
   return { ok: true, enrolment };
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DaybookDatabase, type Enrolment } from '../db/database';
-import { storeEnrolment } from '../db/sync-state';
-import { writeRecord } from '../db/write';
+import { DaybookDatabase, type Enrolment } from '../db/core/database';
+import { storeEnrolment } from '../db/repositories/sync-state';
+import { writeRecord } from '../db/core/write';
 import { startSync, watchSyncTriggers } from './runtime';
 import { syncActivity } from './status';
 import type { Transport } from './transport';
@@ -37,8 +37,8 @@ describe('watchSyncTriggers', () => {
     const unwatch = watchSyncTriggers(database)(seen);
     try {
       await vi.waitFor(() => expect(seen).toHaveBeenLastCalledWith({ token: null, pending: 0 }));
-      await storeEnrolment(enrolment, database);
-      await writeRecord('volunteers', 'v1', { displayName: 'Amira', active: true }, { database, create: true, now: T0 });
+      await storeEnrolment(database, enrolment);
+      await writeRecord(database, 'volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, now: T0 });
       await vi.waitFor(() => expect(seen).toHaveBeenLastCalledWith({ token: 'token-1', pending: 1 }));
     } finally {
       unwatch();
@@ -48,7 +48,7 @@ describe('watchSyncTriggers', () => {
 
 describe('startSync', () => {
   it('syncs as soon as the device is enrolled, and reports that it is syncing', async () => {
-    await writeRecord('volunteers', 'v1', { displayName: 'Amira', active: true }, { database, create: true, now: T0 });
+    await writeRecord(database, 'volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, now: T0 });
     const transport = vi.fn<Transport>((request) =>
       Promise.resolve(
         request.path === '/api/v1/sync/push'
@@ -60,7 +60,7 @@ describe('startSync', () => {
     const unsubscribe = syncActivity.subscribe(() => seenSyncing.push(syncActivity.get().syncing));
     const stop = startSync({ database, transportFor: () => transport });
     try {
-      await storeEnrolment(enrolment, database);
+      await storeEnrolment(database, enrolment);
       await vi.waitFor(async () => expect(await database.outbox.count()).toBe(0));
       expect(transport).toHaveBeenCalledWith(expect.objectContaining({ path: '/api/v1/sync/push', token: 'token-1' }));
       await vi.waitFor(() => expect(seenSyncing).toEqual([true, false]));

@@ -1,7 +1,7 @@
 import { liveQuery } from 'dexie';
 import { db } from '../db/db';
-import type { DaybookDatabase } from '../db/database';
-import { loadEnrolment } from '../db/sync-state';
+import type { DaybookDatabase } from '../db/core/database';
+import { loadEnrolment } from '../db/repositories/sync-state';
 import { createSyncEngine } from './engine';
 import { createSyncScheduler, type SyncScheduler, type WatchTriggers } from './scheduler';
 import { syncActivity } from './status';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Enrolment } from '../db/database';
-import type { SyncRecords } from '../db/sync-state';
+import type { Enrolment } from '../db/core/database';
+import type { SyncRecords } from '../db/repositories/sync-state';
 import { deriveSyncStatus } from './status';
 import { isStorageShort, requestPersistentStorage, resetStorageStatus, storageStatus, type StorageStatus } from './storage';
 

@@ -1,8 +1,8 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useSyncExternalStore } from 'react';
 import { db } from '../db/db';
-import type { DaybookDatabase, Enrolment, RejectedChange } from '../db/database';
-import { loadSyncRecords, type SyncRecords } from '../db/sync-state';
+import type { DaybookDatabase, Enrolment, RejectedChange } from '../db/core/database';
+import { loadSyncRecords, type SyncRecords } from '../db/repositories/sync-state';
 import type { SchedulerSnapshot } from './scheduler';
 import { storageStatus, type StorageStatus } from './storage';
 

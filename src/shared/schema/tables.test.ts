@@ -14,6 +14,20 @@ const valid: { [T in TableName]: Record<string, unknown> } = {
   shifts: { id: UUID, volunteerId: UUID, day: '2026-03-29', kind: 'off', at: AT, deleted: false },
   dayCloses: { id: 'day-2026-03-29', day: '2026-03-29', closedAt: AT, closedBy: UUID, notes: '', deleted: false },
   settings: { id: 'ratioLimits', value: { maxChildrenPerVolunteer: 8, requireVolunteerWhenChildrenPresent: true }, deleted: false },
+  erasures: { id: 'child-4173KL', erasedAt: AT, deleted: false },
+  registrations: {
+    id: UUID,
+    childId: 'child-4173KL',
+    code: '4173KL',
+    ageBand: '6-8',
+    gender: 'girl',
+    languages: [],
+    registeredOn: '2026-03-29',
+    at: AT,
+    resolution: 'new-code',
+    movedTo: 'child-4174KM',
+    deleted: false,
+  },
 };
 
 /** The message a bad record gets, or 'valid' when it parses. */
@@ -40,6 +54,10 @@ describe('recordSchema', () => {
 
   it.each([
     ['children', { ageBand: '1-2' }, /^ageBand: Invalid option/],
+    ['erasures', { erasedAt: 'today' }, /^erasedAt: /],
+    ['registrations', { resolution: 'merge' }, /^resolution: Invalid option/],
+    ['registrations', { code: 'ab-1' }, /^code: must be 1 to 12 letters or digits/],
+    ['registrations', { childId: undefined }, /^childId: /],
     ['children', { ageBand: 4 }, /^ageBand: /],
     ['children', { gender: 'female' }, /^gender: Invalid option/],
     ['children', { code: '4173-kl' }, /^code: must be 1 to 12 letters or digits/],

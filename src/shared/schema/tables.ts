@@ -78,10 +78,47 @@ export const tableFields = {
     value: z.json(),
     deleted,
   }),
+  /**
+   * sync-protocol.md, Erasure: the erased child's id, and when. Lead only. Merging one deletes
+   * the child's record, attendance and participations on every replica.
+   */
+  erasures: z.strictObject({
+    erasedAt: epochMs,
+    deleted,
+  }),
+  /**
+   * One row per time a code was registered for a child on a tablet: immutable, like attendance.
+   * A child's record is derived from its code, so two children registered under one code on two
+   * tablets merge into one record; the two registrations stay two rows, which is how a replica
+   * sees that it happened (shared/code-clashes.ts) and what a lead's answer is written on.
+   */
+  registrations: z.strictObject({
+    childId: recordId,
+    code: childCode,
+    ageBand,
+    gender,
+    languages: z.array(languageCode).check(z.maxLength(12)),
+    registeredOn: day,
+    at: epochMs,
+    /**
+     * A lead's answer when this registration shared its code with another child's: the same
+     * child after all, or another child, given the code of `movedTo`. Absent while unanswered.
+     */
+    resolution: z.optional(z.nullable(z.enum(['same-child', 'new-code']))),
+    /** The child record this registration's child now is, after 'new-code'. */
+    movedTo: z.optional(z.nullable(recordId)),
+    deleted,
+  }),
 } as const;
 
 export type TableName = keyof typeof tableFields;
 export const TABLE_NAMES = Object.keys(tableFields) as TableName[];
+
+/**
+ * sync-protocol.md, Authority: only a lead device writes these. The server refuses a volunteer's
+ * op on one with `LEAD_ONLY`; a tablet offers a volunteer no action that would write one.
+ */
+export const LEAD_ONLY_TABLES: ReadonlySet<TableName> = new Set(['settings', 'dayCloses', 'erasures']);
 export const tableName = z.enum(TABLE_NAMES as [TableName, ...TableName[]]);
 
 /** The fields of a whole record (what a replica holds once every field has been written). */
@@ -132,5 +169,7 @@ export type Volunteer = RecordOf<'volunteers'>;
 export type ShiftEvent = RecordOf<'shifts'>;
 export type DayClose = RecordOf<'dayCloses'>;
 export type SettingRecord = RecordOf<'settings'>;
+export type Erasure = RecordOf<'erasures'>;
+export type Registration = RecordOf<'registrations'>;
 export type AgeBand = z.infer<typeof ageBand>;
 export type Gender = z.infer<typeof gender>;

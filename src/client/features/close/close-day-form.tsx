@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { atLocalTime } from '../../../shared/dates';
-import type { Stored } from '../../db/database';
-import { DAY_CLOSE_NOTES_MAX, type CheckOutTimeProblem } from '../../db/day-close';
+import type { Stored } from '../../db/core/database';
+import { DAY_CLOSE_NOTES_MAX, type CheckOutTimeProblem } from '../../db/repositories/day-close';
 import { ChoiceGroup } from '../../ui/choice-group';
 import { useCloseMessages, type CloseMessages } from './messages';
 

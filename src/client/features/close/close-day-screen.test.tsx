@@ -4,13 +4,13 @@ import axe from 'axe-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatCodeForReading, issueCode } from '../../../shared/codes';
 import { atLocalTime } from '../../../shared/dates';
-import { checkIn } from '../../db/attendance';
-import { registerChild } from '../../db/children';
-import { closeDay } from '../../db/day-close';
+import { checkIn } from '../../db/repositories/attendance';
+import { registerChild } from '../../db/repositories/children';
+import { closeDay } from '../../db/repositories/day-close';
 import { db } from '../../db/db';
-import { setDeviceRole } from '../../db/device';
-import { loadPresentChildren } from '../../db/presence-hooks';
-import { writeRecord } from '../../db/write';
+import { enrolAs } from '../../db/testing';
+import { loadPresentChildren } from '../../db/repositories/presence';
+import { writeRecord } from '../../db/core/write';
 import { I18nProvider } from '../../i18n/i18n';
 import { CloseDayScreen } from './close-day-screen';
 
@@ -34,15 +34,15 @@ afterEach(() => {
 });
 
 async function volunteer(id: string, displayName: string, onDutyDay?: string): Promise<void> {
-  await writeRecord('volunteers', id, { displayName, active: true, deleted: false }, { create: true, now: at('08:00', YESTERDAY) });
+  await writeRecord(db, 'volunteers', id, { displayName, active: true, deleted: false }, { create: true, now: at('08:00', YESTERDAY) });
   if (onDutyDay) {
-    await writeRecord('shifts', `shift-${id}`, { volunteerId: id, day: onDutyDay, kind: 'on', at: at('09:00', onDutyDay), deleted: false }, { create: true, now: at('09:00', onDutyDay) });
+    await writeRecord(db, 'shifts', `shift-${id}`, { volunteerId: id, day: onDutyDay, kind: 'on', at: at('09:00', onDutyDay), deleted: false }, { create: true, now: at('09:00', onDutyDay) });
   }
 }
 
 async function childIn(serial: number, hhmm: string, day = TODAY): Promise<string> {
-  const { child } = await registerChild(issueCode('K', serial), profile, at(hhmm, day));
-  await checkIn(child.id, at(hhmm, day));
+  const { child } = await registerChild(db, issueCode('K', serial), profile, at(hhmm, day));
+  await checkIn(db, child.id, at(hhmm, day));
   return child.id;
 }
 
@@ -91,7 +91,7 @@ describe('Close the day: a lead closes', () => {
     expect(within(closed).getByRole('button', { name: 'Reopen the day' })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Close the day' })).not.toBeInTheDocument();
 
-    expect(await loadPresentChildren(TODAY)).toEqual([]);
+    expect(await loadPresentChildren(db, TODAY)).toEqual([]);
     const outs = (await db.attendance.toArray()).filter((event) => event.kind === 'out');
     expect(outs.map((event) => [event.childId, event.at]).sort()).toEqual([[a, at('17:00')], [b, at('17:00')]].sort());
     expect(await db.dayCloses.get(`day-${TODAY}`)).toMatchObject({ closedBy: 'v-amira', notes: 'Quiet day, rain.', closedAt: at('17:30') });
@@ -146,8 +146,8 @@ describe('Close the day: a lead closes', () => {
   it('reads the minute we are in as now, so a child who came in during it is checked out after', async () => {
     vi.setSystemTime(at('17:30') + 40_000);
     await volunteer('v-amira', 'Amira', TODAY);
-    const { child } = await registerChild(issueCode('K', 4100), profile, at('17:30') + 20_000);
-    await checkIn(child.id, at('17:30') + 20_000);
+    const { child } = await registerChild(db, issueCode('K', 4100), profile, at('17:30') + 20_000);
+    await checkIn(db, child.id, at('17:30') + 20_000);
     const user = renderClose();
     await user.click(await screen.findByRole('radio', { name: 'Amira' }));
     expect(timeField()).toHaveValue('17:30');
@@ -184,7 +184,7 @@ describe('Close the day: a lead closes', () => {
 describe('Close the day: a closed day', () => {
   it('a lead reopens it, and Undo closes it again', async () => {
     await volunteer('v-amira', 'Amira', TODAY);
-    await closeDay({ day: TODAY, checkOutAt: at('17:00'), closedBy: 'v-amira', notes: 'All fine' }, at('17:05'));
+    await closeDay(db, { day: TODAY, checkOutAt: at('17:00'), closedBy: 'v-amira', notes: 'All fine' }, at('17:05'));
     const user = renderClose();
     expect(await screen.findByText('Closed at 17:05 by Amira.')).toBeInTheDocument();
     expect(screen.getByText('All fine')).toBeInTheDocument();
@@ -202,7 +202,7 @@ describe('Close the day: a closed day', () => {
 
 describe('Close the day: a volunteer device', () => {
   it('sees an open day read-only, with the sentence saying only a lead can close it', async () => {
-    await setDeviceRole('volunteer');
+    await enrolAs(db, 'volunteer');
     await volunteer('v-amira', 'Amira', TODAY);
     await childIn(4100, '10:00');
     renderClose();
@@ -214,8 +214,8 @@ describe('Close the day: a volunteer device', () => {
 
   it('sees a closed day without Reopen', async () => {
     await volunteer('v-amira', 'Amira', TODAY);
-    await closeDay({ day: TODAY, checkOutAt: at('17:00'), closedBy: 'v-amira' }, at('17:05'));
-    await setDeviceRole('volunteer');
+    await closeDay(db, { day: TODAY, checkOutAt: at('17:00'), closedBy: 'v-amira' }, at('17:05'));
+    await enrolAs(db, 'volunteer');
     renderClose();
     expect(await screen.findByText('Only a lead can close or reopen a day.')).toBeInTheDocument();
     expect(await screen.findByText('Closed at 17:05 by Amira.')).toBeInTheDocument();
@@ -225,7 +225,7 @@ describe('Close the day: a volunteer device', () => {
 
 describe('Close the day: in French', () => {
   it('speaks French', async () => {
-    await setDeviceRole('volunteer');
+    await enrolAs(db, 'volunteer');
     renderClose('fr');
     expect(await screen.findByRole('heading', { level: 1, name: 'Clôturer la journée' })).toBeInTheDocument();
     expect(await screen.findByText('Seul un responsable peut clôturer ou rouvrir une journée.')).toBeInTheDocument();
@@ -254,7 +254,7 @@ describe('Close the day: accessibility', () => {
 
   it('has no axe violations on a closed day', async () => {
     await volunteer('v-amira', 'Amira', TODAY);
-    await closeDay({ day: TODAY, checkOutAt: at('17:00'), closedBy: 'v-amira', notes: 'All fine' }, at('17:05'));
+    await closeDay(db, { day: TODAY, checkOutAt: at('17:00'), closedBy: 'v-amira', notes: 'All fine' }, at('17:05'));
     renderClose();
     await screen.findByText('Closed at 17:05 by Amira.');
     expect(await axeViolations()).toEqual([]);

@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { centreDay, localTime } from '../../../shared/dates';
-import { CheckOutTimeError, closeDay, reopenDay, undoCloseDay, undoReopenDay, type CheckOutTimeProblem } from '../../db/day-close';
-import { useDeviceRole } from '../../db/device';
-import { useCentreSettings, useNow } from '../../db/hooks';
-import { usePresentChildren } from '../../db/presence-hooks';
+import { repositories } from '../../db/db';
+import { CheckOutTimeError, type CheckOutTimeProblem } from '../../db/repositories/day-close';
+import { useDeviceRole } from '../../db/hooks/access';
+import { useCentreSettings, useNow } from '../../db/hooks/settings';
+import { usePresentChildren } from '../../db/hooks/presence';
 import { useI18n } from '../../i18n/i18n';
-import { NoticeBar, useNotice, type Notice } from '../../ui/notice';
+import { ActionNotice, useActions } from '../../ui/actions';
 import { ClosedDay } from './closed-day';
 import { CloseDayForm, type CloseRequest } from './close-day-form';
 import { DayPicker } from './day-picker';
@@ -30,50 +31,46 @@ export function CloseDayScreen() {
   const present = usePresentChildren(day);
   const volunteers = useSignOffVolunteers(day);
   const earlier = useDaysToClose(today);
-  const { notice, show, showError } = useNotice();
+  const actions = useActions();
 
   // The chosen day stays a choice once closed, so the lead can still see it and reopen it.
   const days = [...new Set([today, ...(chosen ? [chosen] : []), ...(earlier ?? [])])].sort().reverse();
-  const failed = (error: unknown) => showError(m('writeFailed', { reason: error instanceof Error ? error.message : String(error) }));
-
   const close = async (request: CloseRequest): Promise<CheckOutTimeProblem | null> => {
-    try {
-      const closing = await closeDay({ day, ...request });
-      show(m('closedNotice', { time: localTime(request.checkOutAt, timeZone), n: closing.checkedOut.length }), () => undoCloseDay(closing));
-    } catch (error) {
-      if (error instanceof CheckOutTimeError) return error.problem;
-      failed(error);
-    }
-    return null;
+    let timeProblem: CheckOutTimeProblem | null = null;
+    await actions.run(
+      () => repositories.closeDay({ day, ...request }),
+      (closing) => ({
+        text: m('closedNotice', { time: localTime(request.checkOutAt, timeZone), n: closing.checkedOut.length }),
+        undo: () => repositories.undoCloseDay(closing),
+      }),
+      {
+        key: `close:${day}`,
+        // A time that cannot be used is said at the time field.
+        atField: (error) => {
+          if (error instanceof CheckOutTimeError) timeProblem = error.timeProblem;
+          return timeProblem !== null;
+        },
+      },
+    );
+    return timeProblem;
   };
 
-  const reopen = async () => {
-    try {
-      await reopenDay(day);
-      show(m('reopenedNotice'), () => undoReopenDay(day).then(() => undefined));
-    } catch (error) {
-      failed(error);
-    }
-  };
-
-  const undo = async (undone: Notice) => {
-    try {
-      await undone.undo?.();
-      show(m('undone'));
-    } catch (error) {
-      failed(error);
-    }
-  };
+  const reopen = () =>
+    void actions.run(
+      () => repositories.reopenDay(day),
+      () => ({ text: m('reopenedNotice'), undo: () => repositories.undoReopenDay(day) }),
+      { key: `reopen:${day}` },
+    );
 
   return (
     <div className="close-day">
       <h1>{m('title')}</h1>
       <p className="close-day-date">{day === today ? `${m('today')}, ${formatDay(day, language)}` : formatDay(day, language)}</p>
-      <NoticeBar notice={notice} undoLabel={m('undo')} onUndo={(n) => void undo(n)} />
+      <ActionNotice actions={actions} />
       {days.length > 1 && <DayPicker days={days} today={today} value={day} onChange={setChosen} />}
       {!isLead && <p className="lead-only">{m('leadOnly')}</p>}
       {closed === undefined ? null : closed ? (
-        <ClosedDay closed={closed} timeZone={timeZone} onReopen={isLead ? () => void reopen() : null} />
+        <ClosedDay closed={closed} timeZone={timeZone} onReopen={isLead ? reopen : null} />
       ) : (
         <>
           <StillCheckedIn present={present ?? []} timeZone={timeZone} />

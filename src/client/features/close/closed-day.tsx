@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { centreDay, localTime } from '../../../shared/dates';
-import type { ClosedDayView } from '../../db/day-close';
+import type { ClosedDayView } from '../../db/repositories/day-close';
 import { useI18n } from '../../i18n/i18n';
 import { formatDay } from '../../ui/format-day';
 import { useCloseMessages } from './messages';

@@ -33,9 +33,6 @@ export const useCloseMessages = defineMessages({
     leadOnly: 'Only a lead can close or reopen a day.',
     closedNotice: 'Day closed. Children checked out at {time}: {n}.',
     reopenedNotice: 'Day reopened.',
-    undo: 'Undo',
-    undone: 'Undone',
-    writeFailed: 'That was not saved: {reason}',
   },
   fr: {
     title: 'Clôturer la journée',
@@ -68,9 +65,6 @@ export const useCloseMessages = defineMessages({
     leadOnly: 'Seul un responsable peut clôturer ou rouvrir une journée.',
     closedNotice: 'Journée clôturée. Enfants sortis à {time} : {n}.',
     reopenedNotice: 'Journée rouverte.',
-    undo: 'Annuler',
-    undone: 'Annulé',
-    writeFailed: 'Ce n’est pas enregistré : {reason}',
   },
 });
 

@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { formatCodeForReading } from '../../../shared/codes';
 import { localTime } from '../../../shared/dates';
-import type { PresentChild } from '../../db/presence-hooks';
+import type { PresentChild } from '../../db/repositories/presence';
 import { useCloseMessages } from './messages';
 
 type StillCheckedInProps = { present: readonly PresentChild[]; timeZone: string };

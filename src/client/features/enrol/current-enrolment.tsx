@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { Enrolment } from '../../db/database';
+import type { Enrolment } from '../../db/core/database';
 import { useEnrolMessages } from './messages';
 
 /** Which centre and server this tablet syncs with, and as what. */

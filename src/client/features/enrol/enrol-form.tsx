@@ -1,5 +1,5 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
-import type { Enrolment } from '../../db/database';
+import type { Enrolment } from '../../db/core/database';
 import { enrolDevice, type EnrolProblem } from '../../sync/enrol';
 import { EnrolField } from './enrol-field';
 import { useEnrolMessages, type EnrolMessages } from './messages';

@@ -2,9 +2,9 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import axe from 'axe-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Enrolment } from '../../db/database';
+import type { Enrolment } from '../../db/core/database';
 import { db } from '../../db/db';
-import { loadEnrolment, recordSyncOutcome, storeEnrolment } from '../../db/sync-state';
+import { loadEnrolment, recordSyncOutcome, storeEnrolment } from '../../db/repositories/sync-state';
 import { I18nProvider, type Language } from '../../i18n/i18n';
 import { EnrolScreen } from './enrol-screen';
 
@@ -71,8 +71,7 @@ describe('Enrolment: a tablet never enrolled', () => {
     const [url, init] = fetch.mock.calls[0]!;
     expect(url).toBe('http://daybook.test/api/v1/enrol');
     expect(JSON.parse(init!.body as string)).toEqual({ code: '7K4M-2QXP', deviceName: 'Playroom 2' });
-    expect(await loadEnrolment()).toMatchObject({ serverUrl: 'http://daybook.test', token: 'secret-token', role: 'volunteer', codeSeries: 'M' });
-    expect(await db.meta.get('role')).toEqual({ key: 'role', role: 'volunteer' });
+    expect(await loadEnrolment(db)).toMatchObject({ serverUrl: 'http://daybook.test', token: 'secret-token', role: 'volunteer', codeSeries: 'M' });
 
     const current = await screen.findByRole('region', { name: 'This tablet' });
     expect(current).toHaveTextContent('CentreDunkirk play centre');
@@ -95,7 +94,7 @@ describe('Enrolment: a tablet never enrolled', () => {
     expect(code).toHaveAccessibleDescription(expect.stringContaining(message));
     expect(code).toHaveFocus();
     expect(field('Server address')).not.toHaveAttribute('aria-invalid');
-    expect(await loadEnrolment()).toBeNull();
+    expect(await loadEnrolment(db)).toBeNull();
 
     // Typing a new code clears the message.
     await user.type(code, 'X');
@@ -136,20 +135,20 @@ describe('Enrolment: a tablet already enrolled', () => {
   const enrolment: Enrolment = { serverUrl: 'https://daybook.test', token: 'old-token', deviceId: 'device-1', centre, role: 'lead', codeSeries: 'K', enrolledAt: NOW - 86_400_000 };
 
   it('asks for a new enrolment after the server refused the token, and accepts one', async () => {
-    await storeEnrolment(enrolment);
-    await recordSyncOutcome({ outcome: 'needs-enrolment', at: NOW }, 'old-token');
+    await storeEnrolment(db, enrolment);
+    await recordSyncOutcome(db, { outcome: 'needs-enrolment', at: NOW }, 'old-token');
     serverAnswers(201, { ...accepted('lead'), codeSeries: 'K' });
     const user = renderEnrol();
     expect(await screen.findByText(/The server no longer accepts this tablet/)).toBeInTheDocument();
     await fillIn(user, { code: 'NEWCODE', name: 'Office laptop' });
 
     expect(await screen.findByText(/now connected to Dunkirk play centre as a lead tablet/)).toBeInTheDocument();
-    expect(await loadEnrolment()).toMatchObject({ token: 'secret-token' });
+    expect(await loadEnrolment(db)).toMatchObject({ token: 'secret-token' });
     await vi.waitFor(() => expect(screen.queryByText(/The server no longer accepts this tablet/)).not.toBeInTheDocument());
   });
 
   it('lets a lead tablet enrol again, or change its mind', async () => {
-    await storeEnrolment(enrolment);
+    await storeEnrolment(db, enrolment);
     const user = renderEnrol();
     await user.click(await screen.findByRole('button', { name: 'Enrol again' }));
     expect(field('Server address')).toHaveValue('http://localhost:3000');
@@ -158,7 +157,7 @@ describe('Enrolment: a tablet already enrolled', () => {
   });
 
   it('speaks French', async () => {
-    await storeEnrolment(enrolment);
+    await storeEnrolment(db, enrolment);
     renderEnrol('fr');
     const current = await screen.findByRole('region', { name: 'Cette tablette' });
     expect(current).toHaveTextContent('RôleResponsable');

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Enrolment } from '../../db/database';
+import type { Enrolment } from '../../db/core/database';
 import { requestSync } from '../../sync/runtime';
 import { useSyncStatus } from '../../sync/status';
 import { CurrentEnrolment } from './current-enrolment';

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { formatCodeForReading } from '../../../shared/codes';
-import type { Stored } from '../../db/database';
+import type { Stored } from '../../db/core/database';
 import { useSessionsMessages } from './messages';
 import { useFocusHeading } from './use-focus-heading';
 

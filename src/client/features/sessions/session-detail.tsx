@@ -1,6 +1,6 @@
 import { formatCodeForReading } from '../../../shared/codes';
-import type { Stored } from '../../db/database';
-import type { SessionView } from '../../db/sessions';
+import type { Stored } from '../../db/core/database';
+import type { SessionView } from '../../db/repositories/sessions';
 import { useSessionsMessages } from './messages';
 import { childrenCount, sessionTimes } from './session-list';
 import { useFocusHeading } from './use-focus-heading';

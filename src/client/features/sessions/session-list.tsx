@@ -1,5 +1,5 @@
 import { localTime } from '../../../shared/dates';
-import type { SessionView } from '../../db/sessions';
+import type { SessionView } from '../../db/repositories/sessions';
 import { useSessionsMessages, type SessionsMessages } from './messages';
 
 type SessionListProps = {

@@ -4,12 +4,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { formatCodeForReading, issueCode } from '../../../shared/codes';
 import { centreDay } from '../../../shared/dates';
 import { dayCloseId, participationId } from '../../../shared/ids';
-import { checkIn } from '../../db/attendance';
-import { registerChild } from '../../db/children';
+import { checkIn } from '../../db/repositories/attendance';
+import { registerChild } from '../../db/repositories/children';
 import { db } from '../../db/db';
-import { setDeviceRole } from '../../db/device';
-import { addParticipants, startSession } from '../../db/sessions';
-import { writeRecord } from '../../db/write';
+import { enrolAs } from '../../db/testing';
+import { addParticipants, startSession } from '../../db/repositories/sessions';
+import { writeRecord } from '../../db/core/write';
 import { I18nProvider } from '../../i18n/i18n';
 import { SessionsScreen } from './sessions-screen';
 
@@ -31,8 +31,8 @@ function renderSessions() {
 /** Registers and checks in a child now; returns its id and its code as a tile shows it. */
 async function presentChild(serial: number): Promise<{ id: string; code: string }> {
   const code = issueCode('K', serial);
-  const { child } = await registerChild(code, profile);
-  await checkIn(child.id);
+  const { child } = await registerChild(db, code, profile);
+  await checkIn(db, child.id);
   return { id: child.id, code: formatCodeForReading(code) };
 }
 
@@ -71,12 +71,12 @@ describe('Sessions: starting one', () => {
 
   it('lists today’s sessions, running first, with place, start time, headcount and state', async () => {
     const a = await presentChild(4100);
-    const art = await startSession({ activity: 'art', place: 'Yard' });
-    await addParticipants(art.id, [a.id]);
+    const art = await startSession(db, { activity: 'art', place: 'Yard' });
+    await addParticipants(db, art.id, [a.id]);
     const user = renderSessions();
     await user.click(await screen.findByRole('button', { name: /^Art/ }));
     await user.click(screen.getByRole('button', { name: 'End session' }));
-    await startSession({ activity: 'music' });
+    await startSession(db, { activity: 'music' });
     await user.click(await screen.findByRole('button', { name: 'All sessions' }));
 
     const tiles = within(screen.getByRole('region', { name: "Today's sessions" })).getAllByRole('button');
@@ -91,7 +91,7 @@ describe('Sessions: who takes part', () => {
   it('adds several children at once from those present; Undo takes them all out', async () => {
     const [a, b] = [await presentChild(4100), await presentChild(4101)];
     await presentChild(4102);
-    const art = await startSession({ activity: 'art' });
+    const art = await startSession(db, { activity: 'art' });
     const user = renderSessions();
     await user.click(await screen.findByRole('button', { name: /^Art/ }));
     await user.click(screen.getByRole('button', { name: 'Add children' }));
@@ -113,7 +113,7 @@ describe('Sessions: who takes part', () => {
 
   it('asks for a child when Add is tapped with none chosen, and stores nothing', async () => {
     await presentChild(4100);
-    await startSession({ activity: 'art' });
+    await startSession(db, { activity: 'art' });
     const user = renderSessions();
     await user.click(await screen.findByRole('button', { name: /^Art/ }));
     await user.click(screen.getByRole('button', { name: 'Add children' }));
@@ -125,8 +125,8 @@ describe('Sessions: who takes part', () => {
 
   it('takes a child out with one tap on their tile; Undo puts them back', async () => {
     const [a, b] = [await presentChild(4100), await presentChild(4101)];
-    const art = await startSession({ activity: 'art' });
-    await addParticipants(art.id, [a.id, b.id]);
+    const art = await startSession(db, { activity: 'art' });
+    await addParticipants(db, art.id, [a.id, b.id]);
     const user = renderSessions();
     await user.click(await screen.findByRole('button', { name: /^Art/ }));
     await user.click(await within(await participants()).findByRole('button', { name: `Take out ${a.code}` }));
@@ -142,9 +142,9 @@ describe('Sessions: who takes part', () => {
 
   it('moves a child from another running session with one Add, marked beforehand; Undo moves them back', async () => {
     const a = await presentChild(4100);
-    const football = await startSession({ activity: 'football' });
-    const art = await startSession({ activity: 'art' });
-    await addParticipants(football.id, [a.id]);
+    const football = await startSession(db, { activity: 'football' });
+    const art = await startSession(db, { activity: 'art' });
+    await addParticipants(db, football.id, [a.id]);
     const user = renderSessions();
     await user.click(await screen.findByRole('button', { name: /^Art/ }));
     await user.click(screen.getByRole('button', { name: 'Add children' }));
@@ -166,8 +166,8 @@ describe('Sessions: who takes part', () => {
 
   it('offers only children not already in this session', async () => {
     const [a, b] = [await presentChild(4100), await presentChild(4101)];
-    const art = await startSession({ activity: 'art' });
-    await addParticipants(art.id, [a.id]);
+    const art = await startSession(db, { activity: 'art' });
+    await addParticipants(db, art.id, [a.id]);
     const user = renderSessions();
     await user.click(await screen.findByRole('button', { name: /^Art/ }));
     await user.click(screen.getByRole('button', { name: 'Add children' }));
@@ -179,8 +179,8 @@ describe('Sessions: who takes part', () => {
 describe('Sessions: ending one', () => {
   it('ends a session, keeping who took part; Undo makes it run again', async () => {
     const a = await presentChild(4100);
-    const art = await startSession({ activity: 'art' });
-    await addParticipants(art.id, [a.id]);
+    const art = await startSession(db, { activity: 'art' });
+    await addParticipants(db, art.id, [a.id]);
     const user = renderSessions();
     await user.click(await screen.findByRole('button', { name: /^Art/ }));
     await user.click(screen.getByRole('button', { name: 'End session' }));
@@ -201,15 +201,15 @@ describe('Sessions: ending one', () => {
 describe('Sessions: a closed day', () => {
   async function closeToday() {
     const day = centreDay(Date.now(), 'Europe/Paris');
-    await writeRecord('dayCloses', dayCloseId(day), { day, closedAt: Date.now(), closedBy: 'v1', notes: '', deleted: false }, { create: true });
+    await writeRecord(db, 'dayCloses', dayCloseId(day), { day, closedAt: Date.now(), closedBy: 'v1', notes: '', deleted: false }, { create: true });
   }
 
   it('is read-only for a volunteer: sessions are shown, nothing can be started or changed', async () => {
     const a = await presentChild(4100);
-    const art = await startSession({ activity: 'art' });
-    await addParticipants(art.id, [a.id]);
+    const art = await startSession(db, { activity: 'art' });
+    await addParticipants(db, art.id, [a.id]);
     await closeToday();
-    await setDeviceRole('volunteer');
+    await enrolAs(db, 'volunteer');
     const user = renderSessions();
     expect(await screen.findByText('This day is closed. Only a lead can change it.')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Start a session' })).not.toBeInTheDocument();
@@ -223,7 +223,7 @@ describe('Sessions: a closed day', () => {
   it('stays open to a lead, who is told the day is closed', async () => {
     await presentChild(4100);
     await closeToday();
-    await setDeviceRole('lead');
+    await enrolAs(db, 'lead');
     const user = renderSessions();
     expect(await screen.findByText('This day is closed. As a lead you can still correct it.')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Start a session' }));
@@ -256,10 +256,10 @@ describe('Sessions: accessibility', () => {
   it('has no axe violations in the list, the start view, a session and the add view', async () => {
     const a = await presentChild(4100);
     await presentChild(4101);
-    const football = await startSession({ activity: 'football' });
-    const art = await startSession({ activity: 'art', place: 'Yard' });
-    await addParticipants(art.id, [a.id]);
-    await addParticipants(football.id, [(await presentChild(4102)).id]);
+    const football = await startSession(db, { activity: 'football' });
+    const art = await startSession(db, { activity: 'art', place: 'Yard' });
+    await addParticipants(db, art.id, [a.id]);
+    await addParticipants(db, football.id, [(await presentChild(4102)).id]);
     const user = renderSessions();
     await screen.findByRole('button', { name: /^Art/ });
     expect(await violations()).toEqual([]);

@@ -1,16 +1,17 @@
 import { useCallback, useMemo, useState } from 'react';
-import type { Stored } from '../../db/database';
-import { useCentreDay, useCentreSettings } from '../../db/hooks';
-import { usePresentChildren } from '../../db/presence-hooks';
-import { useSessionsOfDay, type SessionView } from '../../db/sessions';
-import { NoticeBar, useNotice } from '../../ui/notice';
+import type { Stored } from '../../db/core/database';
+import { useDayAccess } from '../../db/hooks/access';
+import { useCentreDay, useCentreSettings } from '../../db/hooks/settings';
+import { usePresentChildren } from '../../db/hooks/presence';
+import { useSessionsOfDay } from '../../db/hooks/sessions';
+import type { SessionView } from '../../db/repositories/sessions';
+import { ActionNotice, useActions } from '../../ui/actions';
 import { AddParticipants, type Candidate } from './add-participants';
 import { useSessionsMessages } from './messages';
 import { SessionDetail } from './session-detail';
 import { SessionList } from './session-list';
 import './sessions.css';
 import { StartSession } from './start-session';
-import { useDayAccess } from './use-day-access';
 import { useSessionActions } from './use-session-actions';
 
 type View = { kind: 'list' } | { kind: 'start' } | { kind: 'session'; id: string } | { kind: 'add'; id: string };
@@ -23,7 +24,7 @@ export function SessionsScreen() {
   const sessions = useSessionsOfDay(day);
   const present = usePresentChildren(day);
   const access = useDayAccess(day);
-  const notices = useNotice();
+  const actions = useActions();
   const [view, setView] = useState<View>({ kind: 'list' });
 
   // Every type, active or not, so a session of a type switched off since still shows its label.
@@ -31,7 +32,7 @@ export function SessionsScreen() {
     (id: string | undefined) => settings.activityTypes.find((type) => type.id === id)?.label ?? id ?? '',
     [settings.activityTypes],
   );
-  const actions = useSessionActions({ notices, activityLabel });
+  const sessionActions = useSessionActions({ actions, activityLabel });
   const writable = access !== 'read-only';
   const toList = () => setView({ kind: 'list' });
 
@@ -52,12 +53,12 @@ export function SessionsScreen() {
   }, [open, sessions, present, activityLabel]);
 
   const start = async (input: { activity: string; place?: string }) => {
-    const session = await actions.start(input, toList);
+    const session = await sessionActions.start(input, toList);
     if (session) setView({ kind: 'session', id: session.id });
   };
 
   const add = async (session: Stored<'sessions'>, children: Stored<'children'>[]) => {
-    if (await actions.add(session, children)) setView({ kind: 'session', id: session.id });
+    if (await sessionActions.add(session, children)) setView({ kind: 'session', id: session.id });
   };
 
   const body = () => {
@@ -82,8 +83,8 @@ export function SessionsScreen() {
           activityLabel={activityLabel}
           writable={writable}
           onAdd={() => setView({ kind: 'add', id: open.session.id })}
-          onRemove={(child) => void actions.remove(open.session, child)}
-          onEnd={() => void actions.end(open.session)}
+          onRemove={(child) => void sessionActions.remove(open.session, child)}
+          onEnd={() => void sessionActions.end(open.session)}
           onBack={toList}
         />
       );
@@ -110,8 +111,10 @@ export function SessionsScreen() {
   return (
     <div className="sessions">
       <h1 className="visually-hidden">{m('title')}</h1>
-      {access !== 'open' && <p className={`day-closed ${access}`}>{access === 'read-only' ? m('dayClosed') : m('dayClosedLead')}</p>}
-      <NoticeBar notice={notices.notice} undoLabel={m('undo')} onUndo={(notice) => void actions.undo(notice.undo)} />
+      {(access === 'read-only' || access === 'closed-lead') && (
+        <p className={`day-closed ${access}`}>{access === 'read-only' ? m('dayClosed') : m('dayClosedLead')}</p>
+      )}
+      <ActionNotice actions={actions} />
       {body()}
     </div>
   );

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { CentreSettings } from '../../../shared/schema';
-import type { SessionStart } from '../../db/sessions';
+import type { SessionStart } from '../../db/repositories/sessions';
 import { useSessionsMessages } from './messages';
 import { useFocusHeading } from './use-focus-heading';
 

@@ -1,6 +1,6 @@
 import { useId, useState, type KeyboardEvent } from 'react';
 import type { SettingValue } from '../../../shared/schema';
-import { activityIdFromLabel } from '../../db/settings-write';
+import { activityIdFromLabel } from '../../db/repositories/settings';
 import { useSettingsMessages, type SettingsMessages } from './messages';
 import { describedBy, FieldError, SettingsForm, type SaveSetting } from './settings-form';
 

@@ -4,13 +4,14 @@ import axe from 'axe-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../shared/schema';
 import { db } from '../../db/db';
-import { loadDeviceRole, setDeviceRole } from '../../db/device';
-import { loadSettings } from '../../db/settings';
-import { saveSetting } from '../../db/settings-write';
+import { enrolAs } from '../../db/testing';
+import { loadDeviceRole } from '../../db/repositories/device';
+import { loadSettings, saveSetting } from '../../db/repositories/settings';
 import { I18nProvider } from '../../i18n/i18n';
 import { SettingsScreen } from './settings-screen';
 
-function renderSettings() {
+/** Renders Settings and waits for the centre's forms, which show once the tablet's role is read. */
+async function renderSettings() {
   const user = userEvent.setup();
   render(
     <I18nProvider language="en">
@@ -20,6 +21,7 @@ function renderSettings() {
       </main>
     </I18nProvider>,
   );
+  await screen.findByRole('form', { name: 'Activities' });
   return user;
 }
 
@@ -39,7 +41,7 @@ beforeEach(async () => {
 
 describe('Settings: activities', () => {
   it('renames, stops offering and adds activities, saves them, and Undo puts the list back', async () => {
-    const user = renderSettings();
+    const user = await renderSettings();
     const activities = form('Activities');
     const football = within(activities).getByLabelText('Name of activity 2');
     expect(football).toHaveValue('Football');
@@ -52,36 +54,36 @@ describe('Settings: activities', () => {
     await user.click(saveIn('Activities'));
 
     expect(await screen.findByText('Activities saved.')).toBeInTheDocument();
-    const saved = (await loadSettings()).activityTypes;
+    const saved = (await loadSettings(db)).activityTypes;
     expect(saved.find((type) => type.id === 'football')).toEqual({ id: 'football', label: 'Ball games', active: true });
     expect(saved.find((type) => type.id === 'music')).toEqual({ id: 'music', label: 'Music', active: false });
     expect(saved.at(-1)).toEqual({ id: 'theatre', label: 'Théâtre', active: true });
 
     await user.click(screen.getByRole('button', { name: 'Undo' }));
     expect(await screen.findByText('Undone')).toBeInTheDocument();
-    expect((await loadSettings()).activityTypes).toEqual(DEFAULT_SETTINGS.activityTypes);
+    expect((await loadSettings(db)).activityTypes).toEqual(DEFAULT_SETTINGS.activityTypes);
     expect(await within(form('Activities')).findByDisplayValue('Football')).toBeInTheDocument();
   });
 
   it('offers a stopped activity again', async () => {
-    await saveSetting('activityTypes', DEFAULT_SETTINGS.activityTypes.map((type) => (type.id === 'art' ? { ...type, active: false } : type)));
-    const user = renderSettings();
+    await saveSetting(db, 'activityTypes', DEFAULT_SETTINGS.activityTypes.map((type) => (type.id === 'art' ? { ...type, active: false } : type)));
+    const user = await renderSettings();
     await user.click(await within(form('Activities')).findByRole('button', { name: /Offer again\s*Art/ }));
     await user.click(saveIn('Activities'));
     expect(await screen.findByText('Activities saved.')).toBeInTheDocument();
-    expect((await loadSettings()).activityTypes[0]).toEqual({ id: 'art', label: 'Art', active: true });
+    expect((await loadSettings(db)).activityTypes[0]).toEqual({ id: 'art', label: 'Art', active: true });
   });
 
   it('adds what was typed in the new-activity field when Save is tapped', async () => {
-    const user = renderSettings();
+    const user = await renderSettings();
     await user.type(within(form('Activities')).getByLabelText('New activity'), 'Dance');
     await user.click(saveIn('Activities'));
     expect(await screen.findByText('Activities saved.')).toBeInTheDocument();
-    expect((await loadSettings()).activityTypes.at(-1)).toEqual({ id: 'dance', label: 'Dance', active: true });
+    expect((await loadSettings(db)).activityTypes.at(-1)).toEqual({ id: 'dance', label: 'Dance', active: true });
   });
 
   it('says why at the field when a name is empty or taken, and stores nothing', async () => {
-    const user = renderSettings();
+    const user = await renderSettings();
     const activities = form('Activities');
     await user.clear(within(activities).getByLabelText('Name of activity 1'));
     await user.click(saveIn('Activities'));
@@ -99,7 +101,7 @@ describe('Settings: activities', () => {
 
 describe('Settings: ratio limits, opening hours, time zone, child codes', () => {
   it('saves the ratio limits', async () => {
-    const user = renderSettings();
+    const user = await renderSettings();
     const ratio = form('Ratio limits');
     const max = within(ratio).getByLabelText('Children per volunteer, at most');
     await user.clear(max);
@@ -107,11 +109,11 @@ describe('Settings: ratio limits, opening hours, time zone, child codes', () => 
     await user.click(within(ratio).getByLabelText('Children present with no volunteer is a warning'));
     await user.click(saveIn('Ratio limits'));
     expect(await screen.findByText('Ratio limits saved.')).toBeInTheDocument();
-    expect((await loadSettings()).ratioLimits).toEqual({ maxChildrenPerVolunteer: 6, requireVolunteerWhenChildrenPresent: false });
+    expect((await loadSettings(db)).ratioLimits).toEqual({ maxChildrenPerVolunteer: 6, requireVolunteerWhenChildrenPresent: false });
   });
 
   it.each(['0', '51', ''])('refuses %j children per volunteer at the field, storing nothing', async (typed) => {
-    const user = renderSettings();
+    const user = await renderSettings();
     const max = within(form('Ratio limits')).getByLabelText('Children per volunteer, at most');
     await user.clear(max);
     if (typed) await user.type(max, typed);
@@ -123,7 +125,7 @@ describe('Settings: ratio limits, opening hours, time zone, child codes', () => 
   });
 
   it('saves the opening hours', async () => {
-    const user = renderSettings();
+    const user = await renderSettings();
     const hours = form('Opening hours');
     await user.clear(within(hours).getByLabelText('Opens at'));
     await user.type(within(hours).getByLabelText('Opens at'), '10:00');
@@ -131,11 +133,11 @@ describe('Settings: ratio limits, opening hours, time zone, child codes', () => 
     await user.type(within(hours).getByLabelText('Closes at'), '17:30');
     await user.click(saveIn('Opening hours'));
     expect(await screen.findByText('Opening hours saved.')).toBeInTheDocument();
-    expect((await loadSettings()).openingHours).toEqual({ opens: '10:00', closes: '17:30' });
+    expect((await loadSettings(db)).openingHours).toEqual({ opens: '10:00', closes: '17:30' });
   });
 
   it('refuses opening after closing, and an empty time, at the field', async () => {
-    const user = renderSettings();
+    const user = await renderSettings();
     const hours = form('Opening hours');
     await user.clear(within(hours).getByLabelText('Opens at'));
     await user.type(within(hours).getByLabelText('Opens at'), '19:00');
@@ -151,36 +153,36 @@ describe('Settings: ratio limits, opening hours, time zone, child codes', () => 
   });
 
   it('saves the time zone, warning what changing it does', async () => {
-    const user = renderSettings();
+    const user = await renderSettings();
     const zone = within(form('Time zone')).getByLabelText('The centre’s time zone');
     expect(zone).toHaveValue('Europe/Paris');
     expect(zone).toHaveAccessibleDescription(expect.stringContaining('changes which day new records fall on'));
     await user.selectOptions(zone, 'Asia/Beirut');
     await user.click(saveIn('Time zone'));
     expect(await screen.findByText('Time zone saved: Asia/Beirut.')).toBeInTheDocument();
-    expect((await loadSettings()).timeZone).toBe('Asia/Beirut');
+    expect((await loadSettings(db)).timeZone).toBe('Asia/Beirut');
   });
 
   it('saves the child-code scheme', async () => {
-    const user = renderSettings();
+    const user = await renderSettings();
     const codes = form('Child codes');
     expect(within(codes).getByRole('radio', { name: 'Codes issued by the app' })).toBeChecked();
     await user.click(within(codes).getByRole('radio', { name: 'Pre-numbered wristbands, typed in' }));
     await user.click(saveIn('Child codes'));
     expect(await screen.findByText('Child codes saved.')).toBeInTheDocument();
-    expect((await loadSettings()).codeScheme).toBe('wristband');
+    expect((await loadSettings(db)).codeScheme).toBe('wristband');
   });
 
   it('shows a setting synced from another tablet', async () => {
-    renderSettings();
-    await saveSetting('ratioLimits', { maxChildrenPerVolunteer: 12, requireVolunteerWhenChildrenPresent: true });
+    await renderSettings();
+    await saveSetting(db, 'ratioLimits', { maxChildrenPerVolunteer: 12, requireVolunteerWhenChildrenPresent: true });
     expect(await within(form('Ratio limits')).findByDisplayValue('12')).toBeInTheDocument();
   });
 });
 
 describe('Settings: this tablet', () => {
   it('switches the language at once, re-rendering in French, and Undo switches back', async () => {
-    const user = renderSettings();
+    const user = await renderSettings();
     await user.click(screen.getByRole('radio', { name: 'Français' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Réglages' })).toBeInTheDocument();
     expect(await screen.findByText('Cette tablette parle maintenant français.')).toBeInTheDocument();
@@ -191,34 +193,28 @@ describe('Settings: this tablet', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
   });
 
-  it('makes the tablet a volunteer’s at once: centre settings turn read-only; and back to a lead’s', async () => {
-    const user = renderSettings();
-    await user.click(screen.getByRole('radio', { name: 'A volunteer' }));
-    expect(await screen.findByText('This tablet is now a volunteer’s tablet.')).toBeInTheDocument();
-    expect(await screen.findByText(/Only a lead can change the centre’s settings/)).toBeInTheDocument();
-    expect(await loadDeviceRole()).toBe('volunteer');
-    expect(within(form('Ratio limits')).queryByRole('button', { name: /^Save/ })).not.toBeInTheDocument();
-    expect(within(form('Ratio limits')).getByLabelText('Children per volunteer, at most')).toBeDisabled();
-
-    await user.click(screen.getByRole('radio', { name: 'A lead' }));
-    expect(await screen.findByText('This tablet is now a lead’s tablet.')).toBeInTheDocument();
-    expect(await within(form('Ratio limits')).findByRole('button', { name: /^Save/ })).toBeInTheDocument();
-    expect(await loadDeviceRole()).toBe('lead');
+  it('says a tablet that was never enrolled is its own lead, with no switch to change it', async () => {
+    await renderSettings();
+    const role = screen.getByRole('region', { name: 'Who uses this tablet' });
+    expect(within(role).getByText(/works on its own, so it is its own lead/)).toBeInTheDocument();
+    expect(within(role).queryByRole('radio')).not.toBeInTheDocument();
   });
 
-  it('Undo of a role change puts the role back', async () => {
-    const user = renderSettings();
-    await user.click(screen.getByRole('radio', { name: 'A volunteer' }));
-    await user.click(await screen.findByRole('button', { name: 'Undo' }));
-    expect(await screen.findByText('Undone')).toBeInTheDocument();
-    expect(await loadDeviceRole()).toBe('lead');
+  it('says an enrolled tablet is a volunteer’s by its code, and how a lead changes that', async () => {
+    await enrolAs(db, 'volunteer');
+    await renderSettings();
+    const role = screen.getByRole('region', { name: 'Who uses this tablet' });
+    expect(within(role).getByText(/This is a volunteer’s tablet/)).toBeInTheDocument();
+    expect(within(role).getByText(/connect it again with a code of the other kind/)).toBeInTheDocument();
+    expect(within(role).queryByRole('radio')).not.toBeInTheDocument();
+    expect(await loadDeviceRole(db)).toBe('volunteer');
   });
 });
 
 describe('Settings: a volunteer device', () => {
   it('shows the centre settings read-only with the sentence saying a lead can change them', async () => {
-    await setDeviceRole('volunteer');
-    renderSettings();
+    await enrolAs(db, 'volunteer');
+    await renderSettings();
     expect(await screen.findByText(/Only a lead can change the centre’s settings/)).toBeInTheDocument();
     for (const name of ['Activities', 'Ratio limits', 'Opening hours', 'Time zone', 'Child codes']) {
       expect(within(form(name)).queryByRole('button', { name: /^Save/ })).not.toBeInTheDocument();
@@ -242,7 +238,7 @@ const AXE_TIMEOUT = 20_000;
 
 describe('Settings: accessibility', () => {
   it('has no axe violations for a lead, with field errors and a confirmation showing', async () => {
-    const user = renderSettings();
+    const user = await renderSettings();
     await user.clear(within(form('Activities')).getByLabelText('Name of activity 1'));
     await user.click(saveIn('Activities'));
     await user.clear(within(form('Ratio limits')).getByLabelText('Children per volunteer, at most'));
@@ -254,8 +250,8 @@ describe('Settings: accessibility', () => {
   }, AXE_TIMEOUT);
 
   it('has no axe violations on a volunteer device', async () => {
-    await setDeviceRole('volunteer');
-    renderSettings();
+    await enrolAs(db, 'volunteer');
+    await renderSettings();
     await screen.findByText(/Only a lead can change the centre’s settings/);
     expect(await axeViolations()).toEqual([]);
   }, AXE_TIMEOUT);

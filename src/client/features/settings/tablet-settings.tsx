@@ -1,13 +1,11 @@
-import { useEffect, useId, useRef, useState } from 'react';
-import type { Role } from '../../../shared/schema';
-import { useDeviceRole } from '../../db/device';
-import { changeDeviceRole } from '../../db/settings-write';
-import { InvalidWriteError } from '../../db/write';
+import { useEffect, useId, useRef } from 'react';
+import { useEnrolment } from '../../db/hooks/access';
 import { LANGUAGES, useI18n, type Language } from '../../i18n/i18n';
+import type { Confirmation } from '../../ui/actions';
 import { ChoiceGroup } from '../../ui/choice-group';
 import { useSettingsMessages } from './messages';
 
-type Confirm = (text: string, undo: () => Promise<void>) => void;
+type Confirm = (confirmation: Confirmation) => void;
 
 /** Each language by its own name, so someone who cannot read the current one still finds theirs. */
 const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', fr: 'Français' };
@@ -25,9 +23,12 @@ export function LanguageSection({ confirm }: { confirm: Confirm }) {
     const previous = switchedFrom.current;
     if (previous === null) return;
     switchedFrom.current = null;
-    confirm(m('languageChanged'), () => {
-      setLanguage(previous);
-      return Promise.resolve();
+    confirm({
+      text: m('languageChanged'),
+      undo: () => {
+        setLanguage(previous);
+        return Promise.resolve();
+      },
     });
   }, [m, confirm, setLanguage]);
 
@@ -50,41 +51,28 @@ export function LanguageSection({ confirm }: { confirm: Confirm }) {
 }
 
 /**
- * Who uses this tablet. Becoming a volunteer's tablet is immediate; becoming a lead's again is
- * allowed only while `canSwitchToLead` says so (today: a tablet that was never enrolled).
+ * Who uses this tablet: said, never switched (sync-protocol.md, Authority). The role is the one
+ * of the code the tablet enrolled with; a tablet that was never enrolled is its own lead.
  */
-export function RoleSection({ confirm }: { confirm: Confirm }) {
+export function RoleSection() {
   const m = useSettingsMessages();
-  const role = useDeviceRole();
+  const enrolment = useEnrolment();
   const titleId = useId();
-  const [error, setError] = useState<string | null>(null);
-
-  const choose = async (next: Role) => {
-    const previous = role;
-    try {
-      await changeDeviceRole(next);
-      setError(null);
-      confirm(m(next === 'lead' ? 'roleNowLead' : 'roleNowVolunteer'), () => changeDeviceRole(previous));
-    } catch (failure) {
-      if (!(failure instanceof InvalidWriteError)) throw failure;
-      setError(m('roleLeadRefused'));
-    }
-  };
-
+  if (enrolment === undefined) return null;
   return (
     <section className="panel settings-form" aria-labelledby={titleId}>
       <h3 id={titleId}>{m('roleTitle')}</h3>
-      <p className="hint">{m('roleHint')}</p>
-      <ChoiceGroup
-        legend={m('roleLegend')}
-        choices={[
-          { value: 'lead', label: m('roleLead') },
-          { value: 'volunteer', label: m('roleVolunteer') },
-        ]}
-        value={role}
-        onChange={(next) => void choose(next)}
-        error={error ?? undefined}
-      />
+      {enrolment === null ? (
+        <>
+          <p>{m('roleAlone')}</p>
+          <p className="hint">{m('roleAloneHint')}</p>
+        </>
+      ) : (
+        <>
+          <p>{enrolment.role === 'lead' ? m('roleLead') : m('roleVolunteer')}</p>
+          <p className="hint">{m('roleChangeHint')}</p>
+        </>
+      )}
     </section>
   );
 }

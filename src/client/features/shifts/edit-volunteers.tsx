@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { Stored } from '../../db/database';
+import type { Stored } from '../../db/core/database';
 import { useShiftsMessages } from './messages';
 import { NameField } from './name-field';
 import { nameProblem, type NameSaved } from './save-name';

@@ -36,11 +36,8 @@ export const useShiftsMessages = defineMessages({
     renamed: '{old} is now {name}',
     removed: '{name} is no longer on the list',
     removedAndSignedOff: '{name} signed off and is no longer on the list',
-    undo: 'Undo',
-    undone: 'Undone',
     dayClosed: 'Today is closed. Only a lead can sign volunteers on or off.',
     dayClosedLead: 'Today is closed. As a lead, you can still change it.',
-    writeFailed: 'That was not saved: {reason}',
   },
   fr: {
     title: 'Présences des bénévoles',
@@ -76,11 +73,8 @@ export const useShiftsMessages = defineMessages({
     renamed: '{old} s’appelle maintenant {name}',
     removed: '{name} n’est plus dans la liste',
     removedAndSignedOff: '{name} n’est plus dans la liste (départ noté)',
-    undo: 'Annuler',
-    undone: 'Annulé',
     dayClosed: 'La journée est clôturée. Seuls les responsables peuvent noter les arrivées et les départs.',
     dayClosedLead: 'La journée est clôturée. En tant que responsable, vous pouvez encore la modifier.',
-    writeFailed: 'Rien n’a été enregistré : {reason}',
   },
 });
 

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { localTime } from '../../../shared/dates';
-import type { OnDutyVolunteer } from '../../db/presence-hooks';
+import type { OnDutyVolunteer } from '../../db/repositories/presence';
 import { formatDuration } from './duty-time';
 import { useShiftsMessages } from './messages';
 

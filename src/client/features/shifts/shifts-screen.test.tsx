@@ -4,10 +4,10 @@ import axe from 'axe-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dayCloseId } from '../../../shared/ids';
 import { db } from '../../db/db';
-import { setDeviceRole } from '../../db/device';
-import { signOn } from '../../db/shifts';
-import { addVolunteer } from '../../db/volunteers';
-import { writeRecord } from '../../db/write';
+import { enrolAs } from '../../db/testing';
+import { signOn } from '../../db/repositories/shifts';
+import { addVolunteer } from '../../db/repositories/volunteers';
+import { writeRecord } from '../../db/core/write';
 import { I18nProvider } from '../../i18n/i18n';
 import type { Language } from '../../i18n/i18n';
 import { ShiftsScreen } from './shifts-screen';
@@ -72,7 +72,7 @@ describe('Shifts: adding a volunteer', () => {
     ['a name over 40 characters', 'x'.repeat(41), 'At most 40 characters.'],
     ['the name of a volunteer already on the list', 'amira', '“Amira” is already on the list. Add a letter to tell them apart, like “Amira B.”.'],
   ])('says what is wrong with %s at the field, and stores nothing', async (_case, typed, message) => {
-    await addVolunteer('Amira', NOW - MINUTE);
+    await addVolunteer(db, 'Amira', NOW - MINUTE);
     const opsBefore = await db.outbox.count();
     const user = renderShifts();
     await tile('Sign on', 'Amira');
@@ -91,7 +91,7 @@ describe('Shifts: adding a volunteer', () => {
 
 describe('Shifts: signing on and off', () => {
   it('signs a volunteer on with one tap on their name; Undo signs them back off', async () => {
-    await addVolunteer('Amira', NOW - 60 * MINUTE);
+    await addVolunteer(db, 'Amira', NOW - 60 * MINUTE);
     const user = renderShifts();
     expect(await within(onDutyList()).findByText('Nobody is on duty.')).toBeInTheDocument();
 
@@ -109,7 +109,7 @@ describe('Shifts: signing on and off', () => {
   });
 
   it('reads a double tap on a name as one tap: signed on once, not on and straight off', async () => {
-    await addVolunteer('Amira', NOW - 60 * MINUTE);
+    await addVolunteer(db, 'Amira', NOW - 60 * MINUTE);
     const user = renderShifts();
     await user.dblClick(await tile('Sign on', 'Amira'));
     expect(await screen.findByText('Amira signed on')).toBeInTheDocument();
@@ -118,8 +118,8 @@ describe('Shifts: signing on and off', () => {
   });
 
   it('signs an on-duty volunteer off with one tap; Undo puts them back on duty since their sign-on', async () => {
-    const amira = await addVolunteer('Amira', NOW - 120 * MINUTE);
-    await signOn(amira.id, NOW - 75 * MINUTE);
+    const amira = await addVolunteer(db, 'Amira', NOW - 120 * MINUTE);
+    await signOn(db, amira.id, NOW - 75 * MINUTE);
     const user = renderShifts();
 
     await user.click(await tile('Sign off', 'Amira'));
@@ -134,11 +134,11 @@ describe('Shifts: signing on and off', () => {
   });
 
   it('lists who is on duty, longest first, since when in centre time and for how long', async () => {
-    const amira = await addVolunteer('Amira', NOW - 300 * MINUTE);
-    const sam = await addVolunteer('Sam', NOW - 300 * MINUTE);
-    await addVolunteer('Lou', NOW - 300 * MINUTE);
-    await signOn(sam.id, NOW - 20 * MINUTE);
-    await signOn(amira.id, NOW - 125 * MINUTE);
+    const amira = await addVolunteer(db, 'Amira', NOW - 300 * MINUTE);
+    const sam = await addVolunteer(db, 'Sam', NOW - 300 * MINUTE);
+    await addVolunteer(db, 'Lou', NOW - 300 * MINUTE);
+    await signOn(db, sam.id, NOW - 20 * MINUTE);
+    await signOn(db, amira.id, NOW - 125 * MINUTE);
     renderShifts();
 
     expect(await within(onDutyList()).findAllByRole('listitem')).toHaveLength(2);
@@ -156,7 +156,7 @@ describe('Shifts: signing on and off', () => {
 
 describe('Shifts: editing the list', () => {
   it('renames a volunteer from the edit list; Undo restores the old name', async () => {
-    await addVolunteer('Sam', NOW - MINUTE);
+    await addVolunteer(db, 'Sam', NOW - MINUTE);
     const user = renderShifts();
     await user.click(await within(await editList()).findByRole('button', { name: 'Edit Sam' }));
 
@@ -177,8 +177,8 @@ describe('Shifts: editing the list', () => {
   });
 
   it('refuses a rename to a name already on the list, at the field', async () => {
-    await addVolunteer('Sam', NOW - MINUTE);
-    await addVolunteer('Amira', NOW - MINUTE);
+    await addVolunteer(db, 'Sam', NOW - MINUTE);
+    await addVolunteer(db, 'Amira', NOW - MINUTE);
     const user = renderShifts();
     await user.click(await within(await editList()).findByRole('button', { name: 'Edit Sam' }));
     const form = screen.getByRole('form', { name: 'Edit Sam' });
@@ -191,7 +191,7 @@ describe('Shifts: editing the list', () => {
   });
 
   it('takes a volunteer off the list, but never by a tap on their tile; Undo brings them back', async () => {
-    await addVolunteer('Lou', NOW - MINUTE);
+    await addVolunteer(db, 'Lou', NOW - MINUTE);
     const user = renderShifts();
     await user.click(await within(await editList()).findByRole('button', { name: 'Edit Lou' }));
     await user.click(screen.getByRole('button', { name: 'Remove from the list' }));
@@ -205,8 +205,8 @@ describe('Shifts: editing the list', () => {
   });
 
   it('signs off a volunteer taken off the list while on duty; Undo puts them back on duty', async () => {
-    const lou = await addVolunteer('Lou', NOW - 60 * MINUTE);
-    await signOn(lou.id, NOW - 30 * MINUTE);
+    const lou = await addVolunteer(db, 'Lou', NOW - 60 * MINUTE);
+    await signOn(db, lou.id, NOW - 30 * MINUTE);
     const user = renderShifts();
     await user.click(await within(await editList()).findByRole('button', { name: 'Edit Lou' }));
     await user.click(screen.getByRole('button', { name: 'Remove from the list' }));
@@ -222,14 +222,14 @@ describe('Shifts: editing the list', () => {
 
 describe('Shifts: a closed day', () => {
   async function closeToday() {
-    await writeRecord('dayCloses', dayCloseId(DAY), { day: DAY, closedAt: NOW, closedBy: 'lead-1', notes: '' }, { create: true, now: NOW });
+    await writeRecord(db, 'dayCloses', dayCloseId(DAY), { day: DAY, closedAt: NOW, closedBy: 'lead-1', notes: '' }, { create: true, now: NOW });
   }
 
   it('is read-only on a volunteer tablet: the tiles show who was on duty but do nothing', async () => {
-    const amira = await addVolunteer('Amira', NOW - 60 * MINUTE);
-    await signOn(amira.id, NOW - 30 * MINUTE);
+    const amira = await addVolunteer(db, 'Amira', NOW - 60 * MINUTE);
+    await signOn(db, amira.id, NOW - 30 * MINUTE);
     await closeToday();
-    await setDeviceRole('volunteer');
+    await enrolAs(db, 'volunteer');
     const user = renderShifts();
 
     expect(await screen.findByText('Today is closed. Only a lead can sign volunteers on or off.')).toBeInTheDocument();
@@ -241,9 +241,9 @@ describe('Shifts: a closed day', () => {
   });
 
   it('stays writable on a lead tablet', async () => {
-    await addVolunteer('Amira', NOW - 60 * MINUTE);
+    await addVolunteer(db, 'Amira', NOW - 60 * MINUTE);
     await closeToday();
-    await setDeviceRole('lead');
+    await enrolAs(db, 'lead');
     const user = renderShifts();
 
     expect(await screen.findByText('Today is closed. As a lead, you can still change it.')).toBeInTheDocument();
@@ -254,7 +254,7 @@ describe('Shifts: a closed day', () => {
 
 describe('Shifts: in French', () => {
   it('speaks French, tiles and confirmations included', async () => {
-    await addVolunteer('Amira', NOW - MINUTE);
+    await addVolunteer(db, 'Amira', NOW - MINUTE);
     const user = renderShifts('fr');
     const frTiles = screen.getByRole('region', { name: 'Touchez votre prénom' });
     await user.click(await within(frTiles).findByRole('button', { name: /^Arrivée\s+Amira\s/ }));
@@ -266,9 +266,9 @@ describe('Shifts: in French', () => {
 
 describe('Shifts: accessibility', () => {
   it('has no axe violations with tiles, the on-duty list, a field error and the edit form open', async () => {
-    const amira = await addVolunteer('Amira', NOW - 60 * MINUTE);
-    await addVolunteer('Sam', NOW - 60 * MINUTE);
-    await signOn(amira.id, NOW - 30 * MINUTE);
+    const amira = await addVolunteer(db, 'Amira', NOW - 60 * MINUTE);
+    await addVolunteer(db, 'Sam', NOW - 60 * MINUTE);
+    await signOn(db, amira.id, NOW - 30 * MINUTE);
     const user = renderShifts();
     await user.click(within(addForm()).getByRole('button', { name: 'Add' }));
     await user.click(await within(await editList()).findByRole('button', { name: 'Edit Sam' }));

@@ -1,13 +1,11 @@
-import { useLiveQuery } from 'dexie-react-hooks';
 import { useMemo } from 'react';
 import { centreDay } from '../../../shared/dates';
 import { compareByDisplayName } from '../../../shared/shifts';
-import { isDayClosed } from '../../db/day-guard';
-import { useDeviceRole } from '../../db/device';
-import { useCentreSettings, useNow } from '../../db/hooks';
-import { useOnDuty } from '../../db/presence-hooks';
-import { useVolunteers } from '../../db/volunteers';
-import { NoticeBar, useNotice } from '../../ui/notice';
+import { useDayAccess } from '../../db/hooks/access';
+import { useCentreSettings, useNow } from '../../db/hooks/settings';
+import { useOnDuty } from '../../db/hooks/presence';
+import { useVolunteers } from '../../db/hooks/volunteers';
+import { ActionNotice, useActions } from '../../ui/actions';
 import { AddVolunteer } from './add-volunteer';
 import { EditVolunteers } from './edit-volunteers';
 import { useShiftsMessages } from './messages';
@@ -24,10 +22,9 @@ export function ShiftsScreen() {
   const day = centreDay(now, timeZone);
   const volunteers = useVolunteers();
   const onDuty = useOnDuty(day);
-  const closed = useLiveQuery(() => isDayClosed(day), [day], false);
-  const role = useDeviceRole();
-  const notices = useNotice();
-  const actions = useShiftActions(m, notices);
+  const access = useDayAccess(day);
+  const actions = useActions();
+  const shiftActions = useShiftActions(m, actions);
 
   const dutyById = useMemo(() => new Map((onDuty ?? []).map((entry) => [entry.volunteer.id, entry])), [onDuty]);
   // Someone taken off the list on another tablet while on duty keeps a tile until signed off:
@@ -38,7 +35,7 @@ export function ShiftsScreen() {
     const unlisted = (onDuty ?? []).map((entry) => entry.volunteer).filter((volunteer) => !ids.has(volunteer.id));
     return [...listed, ...unlisted].sort(compareByDisplayName);
   }, [volunteers, onDuty]);
-  const readOnly = closed && role !== 'lead';
+  const readOnly = access === 'read-only';
 
   return (
     <div className="shifts">
@@ -48,19 +45,21 @@ export function ShiftsScreen() {
           <span className="count-number">{onDuty?.length ?? 0}</span> <span className="count-label">{m('onDutyCount')}</span>
         </p>
       </section>
-      <NoticeBar notice={notices.notice} undoLabel={m('undo')} onUndo={(notice) => void actions.undo(notice)} />
-      {closed && <p className="day-closed-note">{readOnly ? m('dayClosed') : m('dayClosedLead')}</p>}
+      <ActionNotice actions={actions} />
+      {(access === 'read-only' || access === 'closed-lead') && (
+        <p className="day-closed-note">{access === 'read-only' ? m('dayClosed') : m('dayClosedLead')}</p>
+      )}
       <VolunteerTiles
         volunteers={tiles}
         onDuty={dutyById}
         timeZone={timeZone}
         readOnly={readOnly}
         loading={volunteers === undefined || onDuty === undefined}
-        onTap={(volunteer, duty) => void actions.tap(volunteer, duty)}
+        onTap={(volunteer, duty) => void shiftActions.tap(volunteer, duty)}
       />
       <OnDutyList onDuty={onDuty ?? []} now={now} timeZone={timeZone} />
-      <AddVolunteer onAdd={actions.add} />
-      <EditVolunteers volunteers={volunteers ?? []} onRename={actions.rename} onRemove={actions.remove} />
+      <AddVolunteer onAdd={shiftActions.add} />
+      <EditVolunteers volunteers={volunteers ?? []} onRename={shiftActions.rename} onRemove={shiftActions.remove} />
     </div>
   );
 }

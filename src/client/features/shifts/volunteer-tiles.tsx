@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { localTime } from '../../../shared/dates';
-import type { Stored } from '../../db/database';
-import type { OnDutyVolunteer } from '../../db/presence-hooks';
+import type { Stored } from '../../db/core/database';
+import type { OnDutyVolunteer } from '../../db/repositories/presence';
 import { useShiftsMessages } from './messages';
 
 type VolunteerTilesProps = {

@@ -8,7 +8,7 @@ import { KeyFigures } from './key-figures';
 import { useSummaryMessages } from './messages';
 import { PresenceChart } from './presence-chart';
 import { TrendChart } from './trend-chart';
-import { useRangeReport } from './use-range-report';
+import { useRangeReport } from '../../db/hooks/summary';
 
 type DayViewProps = {
   day: string;

@@ -6,7 +6,7 @@ import { KeyFigures } from './key-figures';
 import { useSummaryMessages } from './messages';
 import { RangeTable } from './range-table';
 import { TrendChart } from './trend-chart';
-import { useRangeReport } from './use-range-report';
+import { useRangeReport } from '../../db/hooks/summary';
 import { DayField } from './day-field';
 import { downloadCsv } from './csv-download';
 

@@ -4,12 +4,12 @@ import axe from 'axe-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { issueCode } from '../../../shared/codes';
 import { atLocalTime } from '../../../shared/dates';
-import { checkIn, checkOut } from '../../db/attendance';
-import { registerChild } from '../../db/children';
+import { checkIn, checkOut } from '../../db/repositories/attendance';
+import { registerChild } from '../../db/repositories/children';
 import { db } from '../../db/db';
-import { addParticipants, startSession } from '../../db/sessions';
-import { signOn } from '../../db/shifts';
-import { addVolunteer } from '../../db/volunteers';
+import { addParticipants, startSession } from '../../db/repositories/sessions';
+import { signOn } from '../../db/repositories/shifts';
+import { addVolunteer } from '../../db/repositories/volunteers';
 import { I18nProvider } from '../../i18n/i18n';
 import { csvRows } from '../../../../tests/support/csv';
 import { SummaryScreen } from './summary-screen';
@@ -33,8 +33,8 @@ afterEach(() => {
 });
 
 async function childIn(serial: number, hhmm: string, day = TODAY, ageBand: '3-5' | '6-8' = '3-5'): Promise<string> {
-  const { child } = await registerChild(issueCode('K', serial), { ageBand, gender: 'girl', languages: [] }, at(hhmm, day));
-  await checkIn(child.id, at(hhmm, day));
+  const { child } = await registerChild(db, issueCode('K', serial), { ageBand, gender: 'girl', languages: [] }, at(hhmm, day));
+  await checkIn(db, child.id, at(hhmm, day));
   return child.id;
 }
 
@@ -60,11 +60,11 @@ describe('Summary: one day', () => {
   it('shows today’s figures, and a check-in elsewhere shows at once', async () => {
     const a = await childIn(4100, '10:00');
     await childIn(4101, '10:30', TODAY, '6-8');
-    await checkOut(a, at('11:00'));
-    const amira = await addVolunteer('Amira', at('09:00'));
-    await signOn(amira.id, at('09:00'));
-    const art = await startSession({ activity: 'art' }, at('10:40'));
-    await addParticipants(art.id, [`child-${issueCode('K', 4101)}`], at('10:41'));
+    await checkOut(db, a, at('11:00'));
+    const amira = await addVolunteer(db, 'Amira', at('09:00'));
+    await signOn(db, amira.id, at('09:00'));
+    const art = await startSession(db, { activity: 'art' }, at('10:40'));
+    await addParticipants(db, art.id, [`child-${issueCode('K', 4101)}`], at('10:41'));
     renderSummary();
 
     expect(await screen.findByRole('heading', { level: 2, name: 'Today, Tuesday, November 24' })).toBeInTheDocument();
@@ -104,10 +104,10 @@ describe('Summary: one day', () => {
   });
 
   it('shows the time over the ratio limit in the warning colour', async () => {
-    const amira = await addVolunteer('Amira', at('09:00'));
-    await signOn(amira.id, at('09:00'));
+    const amira = await addVolunteer(db, 'Amira', at('09:00'));
+    await signOn(db, amira.id, at('09:00'));
     for (let i = 0; i < 9; i++) await childIn(4100 + i, '10:00');
-    await checkOut(`child-${issueCode('K', 4100)}`, at('10:20'));
+    await checkOut(db, `child-${issueCode('K', 4100)}`, at('10:20'));
     renderSummary();
     expect(await figure('Time over the ratio limit')).toBe('20 min');
     expect((await screen.findByText('Time over the ratio limit')).closest('.key-figure')).toHaveClass('key-figure-alert');
@@ -118,7 +118,7 @@ describe('Summary: several days', () => {
   it('shows a table with a row per day and a total, and downloads the CSV and the funders’ CSV', async () => {
     await childIn(4100, '10:00', YESTERDAY);
     await childIn(4101, '10:00', YESTERDAY);
-    await checkIn(`child-${issueCode('K', 4100)}`, at('09:30'));
+    await checkIn(db, `child-${issueCode('K', 4100)}`, at('09:30'));
     const files: { name: string; text: Promise<string> }[] = [];
     vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
       files.push({ name: '', text: (blob as Blob).text() });

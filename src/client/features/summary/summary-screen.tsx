@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { centreDay, firstOfMonth } from '../../../shared/dates';
 import { isCalendarDay } from '../../../shared/schema';
-import { useCentreSettings, useNow } from '../../db/hooks';
+import { useCentreSettings, useNow } from '../../db/hooks/settings';
 import { ChoiceGroup } from '../../ui/choice-group';
 import { DayView } from './day-view';
 import { useSummaryMessages } from './messages';

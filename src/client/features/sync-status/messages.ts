@@ -35,6 +35,8 @@ export const useSyncStatusMessages = defineMessages({
     tableShifts: 'Volunteer sign-on or sign-off',
     tableDayCloses: 'Day close',
     tableSettings: 'Centre settings',
+    tableErasures: 'Erasure of a child',
+    tableRegistrations: 'Child registration',
   },
   fr: {
     label: 'Synchronisation',
@@ -69,6 +71,8 @@ export const useSyncStatusMessages = defineMessages({
     tableShifts: 'Arrivée ou départ d’une personne bénévole',
     tableDayCloses: 'Clôture de la journée',
     tableSettings: 'Réglages du centre',
+    tableErasures: 'Effacement d’un enfant',
+    tableRegistrations: 'Inscription d’un enfant',
   },
 });
 

@@ -1,6 +1,7 @@
 import type { TableName } from '../../../shared/schema';
-import type { RejectedChange } from '../../db/database';
-import { clearRejections } from '../../db/sync-state';
+import type { RejectedChange } from '../../db/core/database';
+import { db } from '../../db/db';
+import { clearRejections } from '../../db/repositories/sync-state';
 import { useSyncStatusMessages, type SyncStatusMessages } from './messages';
 
 type MessageKey = Parameters<SyncStatusMessages>[0];
@@ -14,6 +15,8 @@ const TABLE_LABELS: Record<TableName, MessageKey> = {
   shifts: 'tableShifts',
   dayCloses: 'tableDayCloses',
   settings: 'tableSettings',
+  erasures: 'tableErasures',
+  registrations: 'tableRegistrations',
 };
 
 type RefusedChangesProps = { rejections: readonly RejectedChange[]; total: number };
@@ -39,7 +42,7 @@ export function RefusedChanges({ rejections, total }: RefusedChangesProps) {
           ))}
         </ul>
         {total > rejections.length && <p className="hint">{m('refusedMore', { n: total - rejections.length })}</p>}
-        <button type="button" className="button" onClick={() => void clearRejections()}>
+        <button type="button" className="button" onClick={() => void clearRejections(db)}>
           {m('clearRefused')}
         </button>
       </div>

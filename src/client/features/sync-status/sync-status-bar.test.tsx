@@ -2,10 +2,10 @@ import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import axe from 'axe-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Enrolment } from '../../db/database';
+import type { Enrolment } from '../../db/core/database';
 import { db } from '../../db/db';
-import { recordSyncOutcome, storeEnrolment } from '../../db/sync-state';
-import { writeRecord } from '../../db/write';
+import { recordSyncOutcome, storeEnrolment } from '../../db/repositories/sync-state';
+import { writeRecord } from '../../db/core/write';
 import { I18nProvider, type Language } from '../../i18n/i18n';
 import { requestPersistentStorage, resetStorageStatus } from '../../sync/storage';
 import { SyncStatusBar } from './sync-status-bar';
@@ -41,8 +41,8 @@ const bar = () => screen.getByRole('region', { name: 'Sync' });
 const statusSays = (text: string) => vi.waitFor(() => expect(screen.getByRole('status')).toHaveTextContent(text));
 
 async function synced(at: number) {
-  await storeEnrolment(enrolment, db);
-  await recordSyncOutcome({ outcome: 'synced', at }, enrolment.token);
+  await storeEnrolment(db, enrolment);
+  await recordSyncOutcome(db, { outcome: 'synced', at }, enrolment.token);
 }
 
 beforeEach(async () => {
@@ -72,9 +72,9 @@ describe('SyncStatusBar', () => {
     expect(bar()).toHaveTextContent('All changes sent');
     expect(bar()).toHaveTextContent('Last sync 10:55');
 
-    await act(() => writeRecord('volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, now: NOW }));
+    await act(() => writeRecord(db, 'volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, now: NOW }));
     expect(await within(bar()).findByText('1 change waiting')).toBeInTheDocument();
-    await act(() => writeRecord('volunteers', 'v1', { active: false }, { now: NOW + 1 }));
+    await act(() => writeRecord(db, 'volunteers', 'v1', { active: false }, { now: NOW + 1 }));
     expect(await within(bar()).findByText('2 changes waiting')).toBeInTheDocument();
   });
 
@@ -97,16 +97,16 @@ describe('SyncStatusBar', () => {
   });
 
   it('asks for enrolment again after the server refused the token, with a link', async () => {
-    await storeEnrolment(enrolment, db);
-    await recordSyncOutcome({ outcome: 'needs-enrolment', at: NOW, message: '401 TOKEN_INVALID: revoked' }, enrolment.token);
+    await storeEnrolment(db, enrolment);
+    await recordSyncOutcome(db, { outcome: 'needs-enrolment', at: NOW, message: '401 TOKEN_INVALID: revoked' }, enrolment.token);
     renderBar();
     await statusSays('The server no longer accepts this tablet.');
     expect(within(bar()).getByRole('link', { name: 'Enrol again' })).toHaveAttribute('href', '/enrol');
   });
 
   it('asks for an update when the server needs a newer app', async () => {
-    await storeEnrolment(enrolment, db);
-    await recordSyncOutcome({ outcome: 'needs-update', at: NOW }, enrolment.token);
+    await storeEnrolment(db, enrolment);
+    await recordSyncOutcome(db, { outcome: 'needs-update', at: NOW }, enrolment.token);
     renderBar();
     await statusSays('Update Daybook to keep syncing.');
   });
@@ -144,7 +144,7 @@ describe('SyncStatusBar', () => {
 
   it('speaks French', async () => {
     await synced(NOW - 5 * MINUTE);
-    await writeRecord('volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, now: NOW });
+    await writeRecord(db, 'volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, now: NOW });
     renderBar('fr');
     const frBar = screen.getByRole('region', { name: 'Synchronisation' });
     await statusSays('En ligne, à jour');
@@ -153,8 +153,8 @@ describe('SyncStatusBar', () => {
   });
 
   it('has no accessibility violations', async () => {
-    await storeEnrolment(enrolment, db);
-    await recordSyncOutcome({ outcome: 'needs-enrolment', at: NOW }, enrolment.token);
+    await storeEnrolment(db, enrolment);
+    await recordSyncOutcome(db, { outcome: 'needs-enrolment', at: NOW }, enrolment.token);
     await db.rejections.add({ seq: 4, table: 'attendance', id: 'a1', code: 'CLOCK_AHEAD', message: 'ahead', at: NOW });
     renderBar();
     await screen.findByText('1 change refused');

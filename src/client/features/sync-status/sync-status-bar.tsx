@@ -1,6 +1,6 @@
 import type { ComponentType, ReactNode } from 'react';
 import { centreDay, localTime } from '../../../shared/dates';
-import { useCentreSettings, useNow } from '../../db/hooks';
+import { useCentreSettings, useNow } from '../../db/hooks/settings';
 import { useI18n } from '../../i18n/i18n';
 import { useSyncStatus, type SyncState } from '../../sync/status';
 import { useSyncStatusMessages, type SyncStatusMessages } from './messages';

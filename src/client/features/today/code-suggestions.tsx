@@ -1,22 +1,9 @@
-import { useLiveQuery } from 'dexie-react-hooks';
 import { formatCodeForReading, normaliseCode, type CodeScheme } from '../../../shared/codes';
-import { db } from '../../db/db';
-import type { Stored } from '../../db/database';
+import type { Stored } from '../../db/core/database';
+import { useCodeSuggestions } from '../../db/hooks/children';
 import { useT } from '../../i18n/i18n';
 
 const MAX_SUGGESTIONS = 6;
-
-/** Registered children whose code starts with what was typed so far, by the `code` index. */
-function useCodeSuggestions(typed: string, scheme: CodeScheme): Stored<'children'>[] {
-  const prefix = normaliseCode(typed, scheme);
-  return (
-    useLiveQuery(async () => {
-      if (prefix.length === 0) return [];
-      const matches = await db.children.where('code').startsWith(prefix).limit(MAX_SUGGESTIONS + 4).toArray();
-      return matches.filter((child) => !child.deleted).slice(0, MAX_SUGGESTIONS);
-    }, [prefix]) ?? []
-  );
-}
 
 type CodeSuggestionsProps = {
   typed: string;
@@ -28,7 +15,7 @@ type CodeSuggestionsProps = {
 /** Suggestions as the volunteer types: one tap checks the suggested child in or out. */
 export function CodeSuggestions({ typed, scheme, presentIds, onChoose }: CodeSuggestionsProps) {
   const t = useT();
-  const suggestions = useCodeSuggestions(typed, scheme);
+  const suggestions = useCodeSuggestions(normaliseCode(typed, scheme), MAX_SUGGESTIONS);
   if (suggestions.length === 0) return null;
   return (
     <section className="suggestions" aria-labelledby="suggestions-title">

@@ -1,6 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { CodeProblem, CodeScheme } from '../../../shared/codes';
-import type { Stored } from '../../db/database';
+import type { Stored } from '../../db/core/database';
 import type { MessageKey } from '../../i18n/en';
 import { useT } from '../../i18n/i18n';
 import { CodeSuggestions } from './code-suggestions';

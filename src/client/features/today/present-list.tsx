@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { formatCodeForReading } from '../../../shared/codes';
 import { localTime } from '../../../shared/dates';
-import type { PresentChild } from '../../db/presence-hooks';
+import type { PresentChild } from '../../db/repositories/presence';
 import { useT, type Translate } from '../../i18n/i18n';
 
 type PresentListProps = {

@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { AGE_BANDS, type AgeBand, type Gender } from '../../../shared/schema';
 import { formatCodeForReading } from '../../../shared/codes';
-import type { ChildProfile } from '../../db/children';
+import type { ChildProfile } from '../../db/repositories/children';
 import { useI18n } from '../../i18n/i18n';
 import { ChoiceGroup, ToggleGroup } from '../../ui/choice-group';
 

@@ -1,15 +1,16 @@
 import { render, screen, waitForElementToBeRemoved, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { issueCode } from '../../../shared/codes';
 import { db } from '../../db/db';
-import { checkIn } from '../../db/attendance';
-import { registerChild } from '../../db/children';
-import { setDeviceRole } from '../../db/device';
-import { writeRecord } from '../../db/write';
+import { checkIn } from '../../db/repositories/attendance';
+import { registerChild } from '../../db/repositories/children';
+import { enrolAs } from '../../db/testing';
+import { writeRecord } from '../../db/core/write';
 import { centreDay } from '../../../shared/dates';
 import { dayCloseId, uuidv7 } from '../../../shared/ids';
 import { I18nProvider } from '../../i18n/i18n';
+import { DOUBLE_TAP_MS } from '../../ui/actions';
 import { TodayScreen } from './today-screen';
 
 const profile = { ageBand: '3-5', gender: 'boy', languages: [] } as const;
@@ -30,14 +31,24 @@ const figure = (label: string) => within(screen.getByRole('region', { name: 'Hea
 const presentList = () => screen.getByRole('region', { name: 'Children here now' });
 
 beforeEach(async () => {
+  // Only the date: a tap on the same child within a second is a double tap, so a test that
+  // checks one child in and then out moves the clock on, as a volunteer's pause would.
+  vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 10, 24, 11, 0, 0) });
   await db.delete();
   await db.open();
 });
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** A volunteer's pause between two taps on the same child: longer than a double tap. */
+const pause = () => vi.setSystemTime(Date.now() + DOUBLE_TAP_MS + 1);
+
 describe('Today: checking children in and out', () => {
   it('checks a registered child in by code, then out by the same code', async () => {
     const code = issueCode('K', 4173);
-    await registerChild(code, profile);
+    await registerChild(db, code, profile);
     const user = renderToday();
 
     await user.type(codeField(), code.toLowerCase());
@@ -46,6 +57,7 @@ describe('Today: checking children in and out', () => {
     expect(await within(presentList()).findByRole('button', { name: /Check out\s*4173 K/ })).toBeInTheDocument();
     expect(figure('Children in')).toHaveTextContent('1');
 
+    pause();
     await user.type(codeField(), code);
     await user.click(screen.getByRole('button', { name: 'Check in or out' }));
     expect(await screen.findByText(/^\d{4} \w+ checked out$/)).toBeInTheDocument();
@@ -53,7 +65,7 @@ describe('Today: checking children in and out', () => {
   });
 
   it('forgives spaces, dashes and look-alike letters in a typed code', async () => {
-    await registerChild(issueCode('K', 4100), profile);
+    await registerChild(db, issueCode('K', 4100), profile);
     const user = renderToday();
     const code = issueCode('K', 4100);
     await user.type(codeField(), `41-O0 ${code.slice(4)}`);
@@ -63,11 +75,13 @@ describe('Today: checking children in and out', () => {
 
   it('checks a child out with one tap on their tile, and Undo brings them back', async () => {
     const code = issueCode('K', 4173);
-    await registerChild(code, profile);
+    await registerChild(db, code, profile);
     const user = renderToday();
     await user.type(codeField(), code);
     await user.click(screen.getByRole('button', { name: 'Check in or out' }));
+    expect(await screen.findByText(/^\d{4} \w+ checked in$/)).toBeInTheDocument();
 
+    pause();
     await user.click(await within(presentList()).findByRole('button', { name: /Check out\s*4173 K/ }));
     expect(await screen.findByText(/^\d{4} \w+ checked out$/)).toBeInTheDocument();
     expect(await within(presentList()).findByText('No children checked in yet.')).toBeInTheDocument();
@@ -162,7 +176,7 @@ function swapFirstTwo(code: string): string {
 describe('Today: keypad and suggestions', () => {
   it('types a code on the keypad and checks the child in', async () => {
     const code = issueCode('K', 4173);
-    await registerChild(code, profile);
+    await registerChild(db, code, profile);
     const user = renderToday();
     const keypad = screen.getByRole('group', { name: 'Keypad' });
     for (const digit of code.slice(0, 4)) await user.click(within(keypad).getByRole('button', { name: digit }));
@@ -177,9 +191,9 @@ describe('Today: keypad and suggestions', () => {
   });
 
   it('suggests registered children as the code is typed; one tap checks the suggested child in, another out', async () => {
-    await registerChild(issueCode('K', 4173), profile);
-    await registerChild(issueCode('K', 4174), profile);
-    await registerChild(issueCode('K', 5100), profile);
+    await registerChild(db, issueCode('K', 4173), profile);
+    await registerChild(db, issueCode('K', 4174), profile);
+    await registerChild(db, issueCode('K', 5100), profile);
     const user = renderToday();
     await user.type(codeField(), '417');
     const suggestions = await screen.findByRole('region', { name: 'Matching children' });
@@ -188,6 +202,7 @@ describe('Today: keypad and suggestions', () => {
     expect(await screen.findByText(/4174 K. checked in/)).toBeInTheDocument();
     expect(codeField()).toHaveValue('');
 
+    pause();
     await user.type(codeField(), '4174');
     await user.click(await screen.findByRole('button', { name: /4174 K.*check out/ }));
     expect(await screen.findByText(/4174 K. checked out/)).toBeInTheDocument();
@@ -197,14 +212,14 @@ describe('Today: keypad and suggestions', () => {
 describe('Today: the headcount', () => {
   async function volunteerOnDuty(name: string) {
     const id = uuidv7();
-    await writeRecord('volunteers', id, { displayName: name, active: true }, { create: true });
+    await writeRecord(db, 'volunteers', id, { displayName: name, active: true }, { create: true });
     const now = Date.now();
-    await writeRecord('shifts', uuidv7(), { volunteerId: id, day: centreDay(now, 'Europe/Paris'), kind: 'on', at: now }, { create: true });
+    await writeRecord(db, 'shifts', uuidv7(), { volunteerId: id, day: centreDay(now, 'Europe/Paris'), kind: 'on', at: now }, { create: true });
   }
 
   it('warns when children are present and no volunteer is on duty', async () => {
-    const { child } = await registerChild(issueCode('K', 4173), profile);
-    await checkIn(child.id);
+    const { child } = await registerChild(db, issueCode('K', 4173), profile);
+    await checkIn(db, child.id);
     renderToday();
     expect(await screen.findByRole('alert')).toHaveTextContent('no volunteer is on duty');
     expect(screen.getByRole('region', { name: 'Headcount' })).toHaveClass('warning');
@@ -213,8 +228,8 @@ describe('Today: the headcount', () => {
   it('shows children, volunteers on duty and the ratio, and warns past the limit', async () => {
     await volunteerOnDuty('Amira');
     for (let serial = 4100; serial < 4109; serial++) {
-      const { child } = await registerChild(issueCode('K', serial), profile);
-      await checkIn(child.id);
+      const { child } = await registerChild(db, issueCode('K', serial), profile);
+      await checkIn(db, child.id);
     }
     renderToday();
     expect(await screen.findByRole('alert')).toHaveTextContent('Too many children: at most 8 per volunteer, so 8 for those on duty. 1 over.');
@@ -232,14 +247,14 @@ describe('Today: the headcount', () => {
 describe('Today: a closed day', () => {
   async function closeToday() {
     const day = centreDay(Date.now(), 'Europe/Paris');
-    await writeRecord('dayCloses', dayCloseId(day), { day, closedAt: Date.now(), closedBy: 'v1', notes: '' }, { create: true });
+    await writeRecord(db, 'dayCloses', dayCloseId(day), { day, closedAt: Date.now(), closedBy: 'v1', notes: '' }, { create: true });
   }
 
   it('is read-only on a volunteer device: the code field and tiles do nothing', async () => {
-    const { child } = await registerChild(issueCode('K', 4173), profile);
-    await checkIn(child.id);
+    const { child } = await registerChild(db, issueCode('K', 4173), profile);
+    await checkIn(db, child.id);
     await closeToday();
-    await setDeviceRole('volunteer');
+    await enrolAs(db, 'volunteer');
     renderToday();
     expect(await screen.findByText('This day is closed. Only a lead can change it.')).toBeInTheDocument();
     expect(await within(presentList()).findByRole('button', { name: /Check out\s*4173 K/ })).toBeDisabled();
@@ -247,8 +262,8 @@ describe('Today: a closed day', () => {
   });
 
   it('stays correctable on a lead device', async () => {
-    const { child } = await registerChild(issueCode('K', 4173), profile);
-    await checkIn(child.id);
+    const { child } = await registerChild(db, issueCode('K', 4173), profile);
+    await checkIn(db, child.id);
     await closeToday();
     const user = renderToday();
     expect(await screen.findByText('This day is closed. As a lead you can still correct it.')).toBeInTheDocument();

@@ -1,12 +1,11 @@
-import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { centreDay } from '../../../shared/dates';
-import { isDayClosed } from '../../db/day-guard';
-import { useDeviceRole } from '../../db/device';
-import { useCentreSettings, useNow } from '../../db/hooks';
-import { useOnDuty, type PresentChild } from '../../db/presence-hooks';
+import { useDayAccess } from '../../db/hooks/access';
+import { useCentreSettings, useNow } from '../../db/hooks/settings';
+import { useOnDuty } from '../../db/hooks/presence';
+import type { PresentChild } from '../../db/repositories/presence';
 import { useT } from '../../i18n/i18n';
-import { NoticeBar, useNotice } from '../../ui/notice';
+import { ActionNotice, useActions } from '../../ui/actions';
 import { FindChild } from './find-child';
 import { Headcount } from './headcount';
 import { PresentList } from './present-list';
@@ -28,24 +27,25 @@ export function TodayScreen() {
   const day = centreDay(now, settings.timeZone);
   const { present, applyCommitted } = usePresentNow(day);
   const onDuty = useOnDuty(day);
-  const role = useDeviceRole();
-  const closed = useLiveQuery(() => isDayClosed(day), [day], false);
-  const readOnly = closed && role !== 'lead';
+  const access = useDayAccess(day);
+  // Checking in is no lead action: it stays offered while the role is read (the repository
+  // still refuses a volunteer's write to a closed day).
+  const readOnly = access === 'read-only';
   const [registering, setRegistering] = useState<Registering>(null);
-  const notices = useNotice();
+  const actions = useActions();
   const presentIds = useMemo(() => new Set((present ?? []).map((entry) => entry.child.id)), [present]);
-  const actions = useAttendanceActions({
+  const attendance = useAttendanceActions({
     scheme: settings.codeScheme,
     isPresent: (childId) => presentIds.has(childId),
-    notices,
+    actions,
     onUnknownCode: (code) => setRegistering({ code }),
     onCommitted: applyCommitted,
   });
 
   // A stable callback for the memoised tiles, always calling the latest actions.
-  const latestActions = useRef(actions);
+  const latestActions = useRef(attendance);
   useLayoutEffect(() => {
-    latestActions.current = actions;
+    latestActions.current = attendance;
   });
   const checkOutTile = useCallback((entry: PresentChild) => void latestActions.current.toggle(entry.child), []);
 
@@ -62,17 +62,17 @@ export function TodayScreen() {
     <div className="today">
       <h1 className="visually-hidden">{t('todayTitle')}</h1>
       <Headcount children={present?.length ?? 0} volunteers={onDuty?.length ?? 0} limits={settings.ratioLimits} />
-      {closed && (
+      {(access === 'read-only' || access === 'closed-lead') && (
         <p className="day-closed" role="status">
-          {readOnly ? t('dayClosedReadOnly') : t('dayClosedLead')}
+          {access === 'read-only' ? t('dayClosedReadOnly') : t('dayClosedLead')}
         </p>
       )}
-      <NoticeBar notice={notices.notice} undoLabel={t('undo')} onUndo={(notice) => void actions.undo(notice.undo)} />
+      <ActionNotice actions={actions} />
       {registering && !readOnly ? (
         <RegisterChild
           code={registering.code}
           onRegister={async (profile) => {
-            if (await actions.register(registering.code, profile)) setRegistering(null);
+            if (await attendance.register(registering.code, profile)) setRegistering(null);
           }}
           onCancel={() => setRegistering(null)}
         />
@@ -81,10 +81,10 @@ export function TodayScreen() {
           scheme={settings.codeScheme}
           presentIds={presentIds}
           disabled={readOnly}
-          onSubmitCode={actions.submitCode}
-          onChooseChild={actions.toggle}
+          onSubmitCode={attendance.submitCode}
+          onChooseChild={attendance.toggle}
           onNewChild={() => {
-            notices.clear();
+            actions.clear();
             setRegistering({ code: null });
           }}
         />

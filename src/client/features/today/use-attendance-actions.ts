@@ -1,53 +1,59 @@
 import { formatCodeForReading, type CodeProblem, type CodeScheme } from '../../../shared/codes';
-import { checkIn, checkOut, undoCheckOut, voidAttendance } from '../../db/attendance';
-import { lookUpCode, registerAndCheckIn, undoRegistration, type ChildProfile } from '../../db/children';
-import type { Stored } from '../../db/database';
+import type { Stored } from '../../db/core/database';
+import { repositories } from '../../db/db';
+import type { ChildProfile } from '../../db/repositories/children';
 import { useT } from '../../i18n/i18n';
-import type { useNotice } from '../../ui/notice';
+import type { Actions } from '../../ui/actions';
 import type { CommittedChange } from './use-present-now';
-
-type Notices = ReturnType<typeof useNotice>;
 
 /**
  * What a volunteer does on Today, each confirmed with Undo: a child found and out is checked in,
- * found and in is checked out, not found is offered registration.
+ * found and in is checked out, not found is offered registration. A double tap on a child (a
+ * tile, a suggestion, the code typed and sent twice) is one check-in or check-out.
  */
 export function useAttendanceActions(options: {
   scheme: CodeScheme;
   isPresent: (childId: string) => boolean;
-  notices: Notices;
+  actions: Actions;
   onUnknownCode: (code: string) => void;
   /** Told of each committed check-in or check-out, before its confirmation shows. */
   onCommitted: (change: CommittedChange) => void;
 }) {
   const t = useT();
-  const { show, showError } = options.notices;
-
-  const failed = (error: unknown) => showError(t('writeFailed', { reason: error instanceof Error ? error.message : String(error) }));
+  const { actions } = options;
 
   const toggle = async (child: Stored<'children'>) => {
+    const code = formatCodeForReading(child.code ?? '');
+    // Read when the tap lands, not when the write ends: a second tap of a double tap must not
+    // see the child as in and check them straight back out.
     const present = options.isPresent(child.id);
-    try {
-      const code = formatCodeForReading(child.code ?? '');
-      if (present) {
-        const done = await checkOut(child.id);
-        options.onCommitted({ kind: 'out', childId: child.id });
-        show(t('checkedOut', { code }), () => undoCheckOut(done));
-      } else {
-        const event = await checkIn(child.id);
-        options.onCommitted({ kind: 'in', child, at: event.at ?? Date.now(), eventId: event.id });
-        show(t('checkedIn', { code }), () => voidAttendance(event.id).then(() => undefined));
-      }
-    } catch (error) {
-      failed(error);
+    const key = `attendance:${child.id}`;
+    if (present) {
+      await actions.run(
+        () => repositories.checkOut(child.id),
+        (done) => {
+          options.onCommitted({ kind: 'out', childId: child.id });
+          return { text: t('checkedOut', { code }), undo: () => repositories.undoCheckOut(done) };
+        },
+        { key },
+      );
+    } else {
+      await actions.run(
+        () => repositories.checkIn(child.id),
+        (event) => {
+          options.onCommitted({ kind: 'in', child, at: event.at ?? Date.now(), eventId: event.id });
+          return { text: t('checkedIn', { code }), undo: () => repositories.voidAttendance(event.id) };
+        },
+        { key },
+      );
     }
   };
 
   const submitCode = async (typed: string): Promise<CodeProblem | null> => {
-    const found = await lookUpCode(typed, options.scheme);
+    const found = await repositories.lookUpCode(typed, options.scheme);
     if (found.status === 'invalid') return found.problem;
     if (found.status === 'unknown') {
-      options.notices.clear();
+      actions.clear();
       options.onUnknownCode(found.code);
       return null;
     }
@@ -56,25 +62,17 @@ export function useAttendanceActions(options: {
   };
 
   const register = async (code: string | null, profile: ChildProfile): Promise<boolean> => {
-    try {
-      const visit = await registerAndCheckIn(code, profile);
-      options.onCommitted({ kind: 'in', child: visit.child, at: Date.now(), eventId: visit.eventId });
-      show(t('registeredAndCheckedIn', { code: formatCodeForReading(visit.child.code ?? '') }), () => undoRegistration(visit));
-      return true;
-    } catch (error) {
-      failed(error);
-      return false;
-    }
+    const visit = await actions.run(
+      () => repositories.registerAndCheckIn(code, profile),
+      (done) => {
+        options.onCommitted({ kind: 'in', child: done.child, at: Date.now(), eventId: done.eventId });
+        return { text: t('registeredAndCheckedIn', { code: formatCodeForReading(done.child.code ?? '') }), undo: () => repositories.undoRegistration(done) };
+      },
+      // Two taps on Register must not register two children: one key for the registration form.
+      { key: 'register' },
+    );
+    return visit !== null;
   };
 
-  const undo = async (run: (() => Promise<void>) | undefined) => {
-    try {
-      await run?.();
-      show(t('undone'));
-    } catch (error) {
-      failed(error);
-    }
-  };
-
-  return { toggle, submitCode, register, undo };
+  return { toggle, submitCode, register };
 }

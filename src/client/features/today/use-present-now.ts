@@ -1,6 +1,7 @@
 import { useCallback, useLayoutEffect, useRef, useState } from 'react';
-import type { Stored } from '../../db/database';
-import { usePresentChildren, type PresentChild } from '../../db/presence-hooks';
+import type { Stored } from '../../db/core/database';
+import { usePresentChildren } from '../../db/hooks/presence';
+import { type PresentChild } from '../../db/repositories/presence';
 
 /** A check-in or check-out this screen has just committed to IndexedDB. */
 export type CommittedChange =

@@ -1,0 +1,143 @@
+import { describeIssues, opFieldsSchema, recordSchema, type Fields, type TableName } from '../../../shared/schema';
+import { formatHlc, parseHlc, tick } from '../../../shared/hlc';
+import { mergeOp } from '../../../shared/merge';
+import type { DaybookDatabase, MetaRow, Stored } from './database';
+import { forgetDaysTouched } from './day-facts';
+import { fromReplica, toReplica } from './replica';
+
+/**
+ * Why a repository refused a write, as a code the screens turn into a sentence in the tablet's
+ * language (features/../ui/write-problems.ts). The error's `message` is for developers and tests.
+ */
+export type WriteProblem =
+  /** The fields fail their table's schema: a bug, or input a form should have stopped. */
+  | 'invalid'
+  | 'lead-only'
+  | 'day-closed'
+  | 'day-already-closed'
+  | 'day-not-closed'
+  | 'no-such-child'
+  | 'no-such-record'
+  | 'no-such-session'
+  | 'session-ended'
+  | 'no-such-activity'
+  | 'activity-in-use'
+  | 'no-such-volunteer'
+  | 'volunteer-off-list'
+  | 'choose-children'
+  | 'child-not-here'
+  | 'child-not-in-session'
+  | 'choose-signer'
+  | 'check-out-time'
+  | 'code-invalid'
+  | 'codes-used-up'
+  | 'name-empty'
+  | 'name-taken'
+  | 'too-long';
+
+/** A write a repository refused. Nothing was stored; `message` names the field. */
+export class InvalidWriteError extends Error {
+  override name = 'InvalidWriteError';
+  constructor(
+    readonly problem: WriteProblem,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type WriteOptions = {
+  /** The write makes a new record: every required field must be present. */
+  create?: boolean;
+  /**
+   * The id was made for this write (a new UUIDv7), so no record can hold it yet: the read of
+   * the existing record is skipped. Only for immutable events created on this device.
+   */
+  fresh?: boolean;
+  /** Wall clock, injected so tests control time. */
+  now?: number;
+};
+
+/** The device's clock and its learned offset from the server, read inside the write's transaction. */
+async function readClock(database: DaybookDatabase): Promise<{ last: string; serverOffset: number }> {
+  const [clock, offset] = await Promise.all([database.meta.get('clock'), database.meta.get('serverOffset')]);
+  if (clock?.key !== 'clock') throw new Error('the local database has no clock row');
+  return { last: clock.hlc, serverOffset: offset?.key === 'serverOffset' ? offset.ms : 0 };
+}
+
+/**
+ * Puts the fields on a record of `table` and appends the op to the outbox in the same
+ * transaction: both commit or neither does. Must be called inside `inWriteTransaction`.
+ *
+ * The clock row is read and written in the same transaction as the record, so two tabs (one
+ * node) can never stamp the same HLC. Reads go out together and writes go out together: each
+ * await is a trip through the event loop, which a throttled tablet feels on every tap.
+ */
+export async function writeInTransaction<T extends TableName>(
+  database: DaybookDatabase,
+  table: T,
+  id: string,
+  fields: Partial<Fields<T>>,
+  options: WriteOptions = {},
+): Promise<Stored<T>> {
+  const checked = opFieldsSchema(table).safeParse(fields);
+  if (!checked.success) throw new InvalidWriteError('invalid', describeIssues(checked.error));
+  const store = database.table<Stored<T>, string>(table);
+  const [clock, existing] = await Promise.all([readClock(database), options.fresh ? undefined : store.get(id)]);
+  if (options.create && !existing) {
+    const whole = recordSchema(table).safeParse({ deleted: false, ...checked.data, id });
+    if (!whole.success) throw new InvalidWriteError('invalid', describeIssues(whole.error));
+  }
+  const hlc = formatHlc(tick(parseHlc(clock.last), options.now ?? Date.now(), clock.serverOffset));
+  const opFields = { ...(checked.data as Record<string, unknown>) };
+  if (options.create && !existing && !('deleted' in opFields)) opFields.deleted = false;
+  const { next } = mergeOp(existing ? toReplica(existing) : undefined, { hlc, fields: opFields });
+  const row = fromReplica<T>(id, next);
+  await Promise.all([
+    database.meta.put({ key: 'clock', hlc } satisfies MetaRow),
+    store.put(row),
+    database.outbox.add({ table, id, hlc, fields: opFields }),
+    forgetDaysTouched(database, [{ table, before: existing, after: row }]),
+  ]);
+  return row;
+}
+
+/**
+ * The tables a write transaction may touch: every synced table, the outbox, the clock, the kept
+ * day summaries a write makes stale, and the list of late arrivals a lead's correction clears.
+ */
+export const WRITE_SCOPE = [
+  'children',
+  'attendance',
+  'sessions',
+  'participations',
+  'volunteers',
+  'shifts',
+  'dayCloses',
+  'settings',
+  'erasures',
+  'registrations',
+  'outbox',
+  'meta',
+  'dayFacts',
+  'lateArrivals',
+];
+
+/**
+ * Runs `work` in one read-write transaction; any throw rolls every write in it back. Called
+ * inside another, it joins that one (Dexie's zones), so actions compose into one transaction.
+ */
+export function inWriteTransaction<R>(database: DaybookDatabase, work: () => Promise<R>): Promise<R> {
+  return database.transaction('rw', WRITE_SCOPE, work);
+}
+
+/** One write, in its own transaction. */
+export function writeRecord<T extends TableName>(
+  database: DaybookDatabase,
+  table: T,
+  id: string,
+  fields: Partial<Fields<T>>,
+  options: WriteOptions = {},
+): Promise<Stored<T>> {
+  return inWriteTransaction(database, () => writeInTransaction(database, table, id, fields, options));
+}

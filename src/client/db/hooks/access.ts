@@ -1,0 +1,31 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import type { Role } from '../../../shared/schema';
+import type { Enrolment } from '../core/database';
+import { db } from '../db';
+import { isDayClosed } from '../repositories/day-guard';
+import { loadDeviceRole } from '../repositories/device';
+import { loadEnrolment } from '../repositories/sync-state';
+
+/** This tablet's role, live; undefined while it is read, so nothing reads as a lead's before it is known. */
+export function useDeviceRole(): Role | undefined {
+  return useLiveQuery(() => loadDeviceRole(db), []);
+}
+
+/** This tablet's enrolment, live: null when it was never enrolled, undefined while it is read. */
+export function useEnrolment(): Enrolment | null | undefined {
+  return useLiveQuery(() => loadEnrolment(db), []);
+}
+
+/**
+ * What this tablet may do on `day`, live (product.md: a closed day is read-only except for a lead):
+ * `loading` until both the role and the day's close are read, so no lead action shows early.
+ * The repositories refuse such writes anyway; this hides the buttons that would fail.
+ */
+export type DayAccess = 'loading' | 'open' | 'closed-lead' | 'read-only';
+
+export function useDayAccess(day: string): DayAccess {
+  const state = useLiveQuery(async () => ({ role: await loadDeviceRole(db), closed: await isDayClosed(db, day) }), [day]);
+  if (!state) return 'loading';
+  if (!state.closed) return 'open';
+  return state.role === 'lead' ? 'closed-lead' : 'read-only';
+}

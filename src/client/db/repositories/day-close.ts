@@ -1,0 +1,212 @@
+import { addDays, centreDay } from '../../../shared/dates';
+import { dayCloseId, uuidv7 } from '../../../shared/ids';
+import { fromAttendance, presentAt } from '../../../shared/presence';
+import { isCalendarDay } from '../../../shared/schema';
+import type { DaybookDatabase, Stored } from '../core/database';
+import { inWriteTransaction, InvalidWriteError, writeInTransaction } from '../core/write';
+import { assertDayWritable } from './day-guard';
+import { loadDeviceRole } from './device';
+import { loadOnDuty } from './presence';
+import { leaveRunningSession, undoSessionChange, type SessionChange } from './sessions';
+import { loadSettings } from './settings';
+
+/**
+ * Closing the day (product.md): the lead checks out every child still in at one chosen time and
+ * signs the day off. A closed day is read-only except for a lead (day-guard.ts).
+ */
+
+export const DAY_CLOSE_NOTES_MAX = 500;
+
+/** Why a "check them all out at" time cannot be used. */
+export type CheckOutTimeProblem = 'not-a-time' | 'other-day' | 'future' | 'before-check-in';
+
+const PROBLEM_TEXT: Record<CheckOutTimeProblem, string> = {
+  'not-a-time': 'must be a time',
+  'other-day': 'must be on the day being closed',
+  future: 'must not be in the future',
+  'before-check-in': 'must not be before a check-in of a child still here',
+};
+
+/** A refused check-out time. Nothing was stored; `timeProblem` lets a screen say why at the field. */
+export class CheckOutTimeError extends InvalidWriteError {
+  override name = 'CheckOutTimeError';
+  constructor(readonly timeProblem: CheckOutTimeProblem) {
+    super('check-out-time', `checkOutAt: ${PROBLEM_TEXT[timeProblem]}`);
+  }
+}
+
+// The bounds of the schema's epochMs: outside them centreDay would throw instead of answering.
+const EARLIEST = 946_684_800_000;
+const LATEST = 7_258_118_400_000;
+
+/**
+ * The rule for the check-out time, shared by the repository and the screen (which shows the
+ * problem at the field before trying). `lastEventAt` is the latest attendance event of any child
+ * still in: an `out` before it would leave that child in, since presence follows the latest event.
+ */
+export function checkOutTimeProblem(input: {
+  day: string;
+  checkOutAt: number;
+  now: number;
+  timeZone: string;
+  lastEventAt: number | null;
+}): CheckOutTimeProblem | null {
+  const { day, checkOutAt, now, timeZone, lastEventAt } = input;
+  if (!Number.isSafeInteger(checkOutAt) || checkOutAt < EARLIEST || checkOutAt > LATEST) return 'not-a-time';
+  if (centreDay(checkOutAt, timeZone) !== day) return 'other-day';
+  if (checkOutAt > now) return 'future';
+  if (lastEventAt !== null && checkOutAt < lastEventAt) return 'before-check-in';
+  return null;
+}
+
+export type StillCheckedIn = { childId: string; since: number; lastEventAt: number };
+
+/**
+ * The children still in on `day`, from the attendance events alone: a child whose record has not
+ * synced to this tablet yet is still in the room and must be checked out too.
+ */
+export async function loadStillCheckedIn(database: DaybookDatabase, day: string): Promise<StillCheckedIn[]> {
+  const events = await database.attendance.where('day').equals(day).toArray();
+  const present = presentAt(fromAttendance(events));
+  const last = new Map<string, number>();
+  for (const event of events) {
+    if (event.deleted || event.childId === undefined || event.at === undefined || !present.has(event.childId)) continue;
+    last.set(event.childId, Math.max(last.get(event.childId) ?? event.at, event.at));
+  }
+  return [...present].map(([childId, presence]) => ({ childId, since: presence.since, lastEventAt: last.get(childId) ?? presence.since }));
+}
+
+async function assertLead(database: DaybookDatabase, action: string): Promise<void> {
+  if ((await loadDeviceRole(database)) !== 'lead') throw new InvalidWriteError('lead-only', `role: only a lead can ${action} a day`);
+}
+
+export type CloseDayInput = {
+  day: string;
+  /** When every child still in is checked out: on `day`, not in the future. */
+  checkOutAt: number;
+  /** Optional, at most 500 characters, never a name. */
+  notes?: string;
+  /** The volunteer id of the lead signing the day off. */
+  closedBy: string;
+};
+
+/** What a close did, so Undo can take back exactly that. */
+export type DayClosing = {
+  day: string;
+  close: Stored<'dayCloses'>;
+  /** The children checked out, and the `out` event written for each. */
+  checkedOut: { childId: string; eventId: string }[];
+  /** The running sessions those children were taken out of. */
+  sessionChanges: SessionChange[];
+};
+
+/**
+ * Checks out every child still in on `day` at `checkOutAt` and signs the day off, in one
+ * transaction: a crash part-way leaves the day open with every child as they were, never a
+ * closed day with children still in.
+ */
+export function closeDay(database: DaybookDatabase, input: CloseDayInput, now = Date.now()): Promise<DayClosing> {
+  return inWriteTransaction(database, async () => {
+    await assertLead(database, 'close');
+    const { day, checkOutAt, closedBy } = input;
+    if (!isCalendarDay(day)) throw new InvalidWriteError('invalid', 'day: must be a calendar date written YYYY-MM-DD');
+    const notes = (input.notes ?? '').trim();
+    if (notes.length > DAY_CLOSE_NOTES_MAX) throw new InvalidWriteError('too-long', `notes: at most ${DAY_CLOSE_NOTES_MAX} characters`);
+    const volunteer = closedBy === '' ? undefined : await database.volunteers.get(closedBy);
+    if (!volunteer || volunteer.deleted) throw new InvalidWriteError('choose-signer', 'closedBy: choose the lead signing off from the volunteers');
+    if (await loadDayClose(database, day)) throw new InvalidWriteError('day-already-closed', `day: ${day} is already closed`);
+    await assertDayWritable(database, day);
+
+    const { timeZone } = await loadSettings(database);
+    const still = await loadStillCheckedIn(database, day);
+    const lastEventAt = still.length > 0 ? Math.max(...still.map((child) => child.lastEventAt)) : null;
+    const problem = checkOutTimeProblem({ day, checkOutAt, now, timeZone, lastEventAt });
+    if (problem) throw new CheckOutTimeError(problem);
+
+    const checkedOut: DayClosing['checkedOut'] = [];
+    const sessionChanges: SessionChange[] = [];
+    for (const { childId } of still) {
+      const event = await writeInTransaction(database, 'attendance', uuidv7(now), { childId, day, kind: 'out', at: checkOutAt, deleted: false }, { create: true, now });
+      // A child who has gone home is no longer in an activity. checkOutAt, not now: it names the
+      // day whose sessions to look in, and a lead may be closing yesterday this morning.
+      const left = await leaveRunningSession(database, childId, checkOutAt);
+      if (left) sessionChanges.push(left);
+      checkedOut.push({ childId, eventId: event.id });
+    }
+    // Events at the same instant are ordered by id: a check-in from a tablet whose clock ran ahead
+    // can sort after our check-out and leave its child in. Rolling back beats a closed day with a
+    // child still in it; a minute later works.
+    if (still.length > 0 && (await loadStillCheckedIn(database, day)).length > 0) throw new CheckOutTimeError('before-check-in');
+    const close = await writeInTransaction(database, 'dayCloses', dayCloseId(day), { day, closedAt: now, closedBy, notes, deleted: false }, { create: true, now });
+    return { day, close, checkedOut, sessionChanges };
+  });
+}
+
+/** The day's close, or undefined while the day is open (never closed, or reopened). */
+export async function loadDayClose(database: DaybookDatabase, day: string): Promise<Stored<'dayCloses'> | undefined> {
+  const close = await database.dayCloses.get(dayCloseId(day));
+  return close && !close.deleted ? close : undefined;
+}
+
+/** Reopens a closed day (lead only): the close is deleted, the check-outs it made stay. */
+export function reopenDay(database: DaybookDatabase, day: string, now = Date.now()): Promise<Stored<'dayCloses'>> {
+  return inWriteTransaction(database, async () => {
+    await assertLead(database, 'reopen');
+    if (!(await loadDayClose(database, day))) throw new InvalidWriteError('day-not-closed', `day: ${day} is not closed`);
+    return writeInTransaction(database, 'dayCloses', dayCloseId(day), { deleted: true }, { now });
+  });
+}
+
+/** Undo of a reopen: the day is closed again, as it was. */
+export function undoReopenDay(database: DaybookDatabase, day: string, now = Date.now()): Promise<Stored<'dayCloses'>> {
+  return inWriteTransaction(database, async () => {
+    await assertLead(database, 'close');
+    const close = await database.dayCloses.get(dayCloseId(day));
+    if (!close) throw new InvalidWriteError('day-not-closed', `day: ${day} was never closed`);
+    return writeInTransaction(database, 'dayCloses', close.id, { deleted: false }, { now });
+  });
+}
+
+/**
+ * Undo of a close: reopens the day, voids the check-outs the close made and puts those children
+ * back in their sessions, in one transaction, so everything is as before the close.
+ */
+export function undoCloseDay(database: DaybookDatabase, closing: DayClosing, now = Date.now()): Promise<void> {
+  return inWriteTransaction(database, async () => {
+    await assertLead(database, 'reopen');
+    await writeInTransaction(database, 'dayCloses', closing.close.id, { deleted: true }, { now });
+    for (const { eventId } of closing.checkedOut) await writeInTransaction(database, 'attendance', eventId, { deleted: true }, { now });
+    for (const change of closing.sessionChanges) await undoSessionChange(database, change, now);
+  });
+}
+
+/**
+ * Earlier days that had children and were never closed, most recent first: a lead sometimes closes
+ * the next morning. Only the last `lookBack` days: an older day is a report question, not a close.
+ */
+export async function loadDaysToClose(database: DaybookDatabase, today: string, lookBack = 14): Promise<string[]> {
+  const days = (await database.attendance.where('day').between(addDays(today, -lookBack), today, true, false).uniqueKeys()).map(String);
+  const closes = await database.dayCloses.bulkGet(days.map(dayCloseId));
+  return days.filter((_, index) => !closes[index] || closes[index].deleted).reverse();
+}
+
+/** Who can sign a day off: the volunteers on duty that day first, then every other active one. */
+export async function loadSignOffVolunteers(database: DaybookDatabase, day: string): Promise<Stored<'volunteers'>[]> {
+  const onDuty = (await loadOnDuty(database, day)).map((entry) => entry.volunteer);
+  const onDutyIds = new Set(onDuty.map((volunteer) => volunteer.id));
+  const others = (await database.volunteers.toArray())
+    .filter((volunteer) => !volunteer.deleted && volunteer.active && !onDutyIds.has(volunteer.id))
+    .sort((a, b) => (a.displayName ?? '').localeCompare(b.displayName ?? ''));
+  return [...onDuty, ...others];
+}
+
+export type ClosedDayView = { day: string; closedAt: number; closedBy: string; closedByName: string | null; notes: string };
+
+/** The day's sign-off as the close screen shows it; null while the day is open. */
+export async function loadClosedDay(database: DaybookDatabase, day: string): Promise<ClosedDayView | null> {
+  const close = await loadDayClose(database, day);
+  if (!close || close.closedAt === undefined || close.closedBy === undefined) return null;
+  // The lead's record may not have synced to this tablet yet: the screen then says "a lead".
+  const volunteer = await database.volunteers.get(close.closedBy);
+  return { day, closedAt: close.closedAt, closedBy: close.closedBy, closedByName: volunteer?.displayName ?? null, notes: close.notes ?? '' };
+}

@@ -1,0 +1,89 @@
+import { dayCloseId } from '../../../shared/ids';
+import { readSettings } from '../../../shared/schema';
+import { DAY_FACTS_VERSION, dayFacts, recordsByDay, summaryRules, summariseRange, type ChildRow, type DayFacts, type RangeReport, type SummaryRules } from '../../../shared/summary';
+import type { DaybookDatabase, KeptDayFacts } from '../core/database';
+
+/**
+ * The lead's summaries on the tablet, from kept day facts (database.ts, version 3). Reading is
+ * split from keeping so the reading side can run in a live query (which may not write): a day
+ * whose facts are not kept is reported missing, `keepDayFacts` computes and stores it, and the
+ * live query runs again on its own.
+ */
+
+/** What kept facts depend on besides their records: the code's version and the settings. */
+const keyOf = (rules: SummaryRules) => `${DAY_FACTS_VERSION}|${rules.timeZone}|${rules.maxChildrenPerVolunteer}`;
+
+export type RangeView = { state: 'ready'; report: RangeReport; facts: DayFacts[] } | { state: 'missing'; days: string[] };
+
+/** Above this many children, reading every child at once beats looking each one up. */
+const READ_ALL_CHILDREN_FROM = 300;
+
+/** The children a report over these facts needs: those who came, and those registered in the range. */
+async function childrenFor(database: DaybookDatabase, facts: readonly DayFacts[], from: string, to: string): Promise<ChildRow[]> {
+  const ids = new Set<string>();
+  for (const day of facts) for (const id of day.childIds) ids.add(id);
+  if (ids.size >= READ_ALL_CHILDREN_FROM) return database.children.toArray();
+  const [named, registered] = await Promise.all([
+    database.children.bulkGet([...ids]),
+    database.children.where('registeredOn').between(from, to, true, true).toArray(),
+  ]);
+  return [...named.filter((child) => child !== undefined), ...registered];
+}
+
+/**
+ * The report over `days` (consecutive, oldest first) from kept facts, or the days whose facts are
+ * not kept yet (or were kept under other settings). Only reads: safe inside useLiveQuery.
+ */
+export async function readRange(database: DaybookDatabase, days: readonly string[]): Promise<RangeView> {
+  const [settings, kept] = await Promise.all([database.settings.toArray(), database.dayFacts.bulkGet(days as string[])]);
+  const key = keyOf(summaryRules(readSettings(settings)));
+  const missing = days.filter((_, i) => kept[i]?.rulesKey !== key);
+  if (missing.length > 0) return { state: 'missing', days: missing };
+  const facts = kept as KeptDayFacts[];
+  const children = await childrenFor(database, facts, days[0]!, days[days.length - 1]!);
+  return { state: 'ready', report: summariseRange(facts, children), facts };
+}
+
+/** The facts of `days` from their records, read in the caller's transaction. */
+async function factsFromRecords(database: DaybookDatabase, days: readonly string[]): Promise<{ facts: DayFacts[]; key: string }> {
+  const sorted = [...days].sort();
+  const from = sorted[0]!;
+  const to = sorted[sorted.length - 1]!;
+  const [settings, attendance, shifts, sessions, closes] = await Promise.all([
+    database.settings.toArray(),
+    database.attendance.where('day').between(from, to, true, true).toArray(),
+    database.shifts.where('day').between(from, to, true, true).toArray(),
+    database.sessions.where('day').between(from, to, true, true).toArray(),
+    database.dayCloses.bulkGet(sorted.map(dayCloseId)),
+  ]);
+  const participations = sessions.length === 0 ? [] : await database.participations.where('sessionId').anyOf(sessions.map((session) => session.id)).toArray();
+  const rules = summaryRules(readSettings(settings));
+  const grouped = recordsByDay(sorted, { attendance, shifts, sessions, participations, dayCloses: closes.filter((close) => close !== undefined) });
+  return { facts: grouped.map((day) => dayFacts(day, rules)), key: keyOf(rules) };
+}
+
+const FACT_SOURCES = ['settings', 'attendance', 'shifts', 'sessions', 'participations', 'dayCloses'];
+
+/**
+ * Computes and keeps the facts of `days`. Read and kept in one transaction with the records, so a
+ * write can never land between the reading and the keeping and leave stale facts behind.
+ */
+export function keepDayFacts(database: DaybookDatabase, days: readonly string[]): Promise<void> {
+  if (days.length === 0) return Promise.resolve();
+  return database.transaction('rw', [...FACT_SOURCES, 'dayFacts'], async () => {
+    const { facts, key } = await factsFromRecords(database, days);
+    await database.dayFacts.bulkPut(facts.map((day) => ({ ...day, rulesKey: key })));
+  });
+}
+
+/**
+ * The report computed straight from the records, keeping nothing: for when keeping fails (the
+ * tablet's storage is full), so the lead still sees the figures.
+ */
+export function computeRange(database: DaybookDatabase, days: readonly string[]): Promise<RangeView> {
+  return database.transaction('r', [...FACT_SOURCES, 'children'], async () => {
+    const { facts } = await factsFromRecords(database, days);
+    const children = await childrenFor(database, facts, days[0]!, days[days.length - 1]!);
+    return { state: 'ready', report: summariseRange(facts, children), facts } satisfies RangeView;
+  });
+}
