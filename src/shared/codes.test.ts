@@ -10,9 +10,14 @@ import {
   checkIssuedCode,
   checkWristbandCode,
   childIdFromCode,
+  drawLocalSeries,
   formatCodeForReading,
+  isLocalSeries,
+  isServerSeries,
   issueCode,
+  nextSerial,
   normaliseCode,
+  seriesSpan,
 } from './codes';
 
 const codeSymbol = fc.constantFrom(...CODE_ALPHABET);
@@ -231,17 +236,34 @@ describe('issueCode', () => {
     );
   });
 
-  it('never gives the same code in two series', () => {
+  it('never gives the same code in two series, server or local', () => {
     const seen = new Map<string, string>();
-    for (const series of SERIES_LETTERS) {
-      for (let serial = FIRST_SERIAL; serial <= LAST_SERIAL; serial++) {
+    let longest = 0;
+    const localSeries = [...SERIES_LETTERS].flatMap((letter) => [...CODE_ALPHABET].map((symbol) => letter + symbol));
+    for (const series of [...SERIES_LETTERS, ...localSeries]) {
+      const span = seriesSpan(series)!;
+      for (let serial = span.first; serial <= span.last; serial++) {
         const code = issueCode(series, serial);
+        longest = Math.max(longest, code.length);
         const earlier = seen.get(code);
         if (earlier) throw new Error(`${code} issued as ${earlier} and as ${series}${serial}`);
         seen.set(code, `${series}${serial}`);
       }
     }
-    expect(seen.size).toBe(19 * 9000);
+    expect(seen.size).toBe(19 * 9000 + 19 * 29 * 900);
+    expect(longest).toBe(6);
+    // 667,000 codes with their check characters: seconds on a busy machine.
+  }, 30_000);
+
+  it('issues a local series as three digits, the two series symbols and a check, each code passing the check', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...SERIES_LETTERS), fc.constantFrom(...CODE_ALPHABET), fc.integer({ min: 100, max: 999 }), (letter, symbol, serial) => {
+        const code = issueCode(letter + symbol, serial);
+        expect(code).toMatch(/^[1-9]\d{2}[A-Z][0-9A-Z][0-9A-Z]$/);
+        expect(checkIssuedCode(code)).toEqual({ ok: true });
+        expect(normaliseCode(formatCodeForReading(code).toLowerCase(), 'issued')).toBe(code);
+      }),
+    );
   });
 
   it.each([
@@ -249,6 +271,9 @@ describe('issueCode', () => {
     ['k', 4173],
     ['1', 4173],
     ['KK', 4173],
+    ['KK', 99],
+    ['K1K', 417],
+    ['1K', 417],
     ['', 4173],
     ['K', 999],
     ['K', 10000],
@@ -267,8 +292,55 @@ describe('formatCodeForReading', () => {
     ['AB12', 'AB12'],
     ['123456789012', '123456789012'],
     ['', ''],
+    ['417KA9', '417 KA9'],
+    ['417K39', '417 K39'],
+    ['123456', '123456'],
   ])('%j → %j', (code, reading) => {
     expect(formatCodeForReading(code)).toBe(reading);
+  });
+});
+
+describe('local series for a tablet that was never enrolled', () => {
+  it.each([
+    [[0, 0], 'A0', 100],
+    [[0.999999, 0.999999, 0.999999], 'YY', 999],
+    [[0.5, 0.5, 0.5], 'MF', 550],
+  ])('draws %j as series %s from serial %i', (rolls, series, firstSerial) => {
+    const dice = [...rolls];
+    expect(drawLocalSeries(() => dice.shift() ?? 0)).toEqual({ series, firstSerial });
+  });
+
+  it('draws every one of the 551 series and every start, so two fresh tablets rarely share one', () => {
+    const seen = new Set<string>();
+    const starts = new Set<number>();
+    for (let i = 0; i < 19 * 29; i++) {
+      const letter = Math.floor(i / 29);
+      const symbol = i % 29;
+      const dice = [(letter + 0.5) / 19, (symbol + 0.5) / 29, (i % 900) / 900];
+      const drawn = drawLocalSeries(() => dice.shift()!);
+      seen.add(drawn.series);
+      starts.add(drawn.firstSerial);
+      expect(isLocalSeries(drawn.series)).toBe(true);
+    }
+    expect(seen.size).toBe(551);
+    expect(Math.min(...starts)).toBe(100);
+  });
+
+  it.each([
+    ['KA', 417, 418],
+    ['KA', 999, 100],
+    ['K', 9999, 1000],
+    ['K', 4173, 4174],
+  ])('after %s %i comes %i', (series, serial, next) => {
+    expect(nextSerial(series, serial)).toBe(next);
+  });
+
+  it.each(['K', 'A', 'Y'])('tells server series %s from local ones', (series) => {
+    expect(isServerSeries(series)).toBe(true);
+    expect(isLocalSeries(series)).toBe(false);
+    expect(isLocalSeries(`${series}0`)).toBe(true);
+    expect(isServerSeries(`${series}0`)).toBe(false);
+    expect(isLocalSeries(`0${series}`)).toBe(false);
   });
 });
 

@@ -116,24 +116,75 @@ export const FIRST_SERIAL = 1000;
 export const LAST_SERIAL = 9999;
 
 /**
- * The code for `serial` in `series`: four digits, the series letter, the check character, e.g.
- * '4173K' + check. Each issuing device owns a series letter, assigned so that no two tablets share
- * one; the letter is part of the payload, so codes issued offline on two tablets never collide.
+ * A tablet issues codes from a series, so that codes issued offline on two tablets never
+ * collide. Two kinds, which can never give the same code (the fourth character is a digit in one
+ * and a letter in the other):
+ *
+ * - a server series, one letter the server assigns at enrolment, unique in the centre: four-digit
+ *   serials, '4173K' + check;
+ * - a local series, for a tablet that was never enrolled (it cannot ask anyone): a letter and one
+ *   more symbol, drawn at random, with three-digit serials from a random start, '417KA' + check.
+ *   551 series; two fresh tablets share one with probability 1/551, and then collide only where
+ *   their runs of serials overlap. The residue (and a code typed wrong, a tablet restored from a
+ *   backup) is caught by comparing registrations (code-clashes.ts) and put to the lead.
+ */
+export type SeriesSpan = { first: number; last: number };
+
+const SERVER_SPAN: SeriesSpan = { first: FIRST_SERIAL, last: LAST_SERIAL };
+const LOCAL_SPAN: SeriesSpan = { first: 100, last: 999 };
+
+export function isServerSeries(series: string): boolean {
+  return series.length === 1 && SERIES_LETTERS.includes(series);
+}
+
+export function isLocalSeries(series: string): boolean {
+  return series.length === 2 && SERIES_LETTERS.includes(series.charAt(0)) && CODE_ALPHABET.includes(series.charAt(1));
+}
+
+/** The serials a series issues, or undefined for a string that is no series. */
+export function seriesSpan(series: string): SeriesSpan | undefined {
+  if (isServerSeries(series)) return SERVER_SPAN;
+  if (isLocalSeries(series)) return LOCAL_SPAN;
+  return undefined;
+}
+
+/** A random local series and where in it to start, from `random` (uniform in [0, 1)). */
+export function drawLocalSeries(random: () => number): { series: string; firstSerial: number } {
+  const pick = (choices: string) => choices.charAt(Math.min(choices.length - 1, Math.floor(random() * choices.length)));
+  const series = pick(SERIES_LETTERS) + pick(CODE_ALPHABET);
+  const size = LOCAL_SPAN.last - LOCAL_SPAN.first + 1;
+  return { series, firstSerial: LOCAL_SPAN.first + Math.min(size - 1, Math.floor(random() * size)) };
+}
+
+/** The serial after `serial` in its series, going round from the last to the first. */
+export function nextSerial(series: string, serial: number): number {
+  const span = seriesSpan(series);
+  if (!span) throw new Error(`"${series}" is not a code series`);
+  return serial >= span.last ? span.first : serial + 1;
+}
+
+/**
+ * The code for `serial` in `series`: the serial's digits, the series, the check character, e.g.
+ * '4173K' + check (server series K) or '417KA' + check (local series KA). The series is part of
+ * the payload, so two series never issue the same code.
  */
 export function issueCode(series: string, serial: number): string {
-  if (series.length !== 1 || !SERIES_LETTERS.includes(series)) {
-    throw new Error(`series must be one of the letters ${SERIES_LETTERS}, not "${series}"`);
-  }
-  if (!Number.isInteger(serial) || serial < FIRST_SERIAL || serial > LAST_SERIAL) {
-    throw new Error(`serial must be a whole number from ${FIRST_SERIAL} to ${LAST_SERIAL}, not ${serial}`);
+  const span = seriesSpan(series);
+  if (!span) throw new Error(`series must be one of the letters ${SERIES_LETTERS}, or a letter and one more code character, not "${series}"`);
+  if (!Number.isInteger(serial) || serial < span.first || serial > span.last) {
+    throw new Error(`serial must be a whole number from ${span.first} to ${span.last}, not ${serial}`);
   }
   const payload = `${serial}${series}`;
   return payload + checkCharacter(payload);
 }
 
-/** '4173K9' → '4173 K9': the digits in one breath, then letter and check. */
+/** An issued code, '4173K9' or '417KA9', read as its digits in one breath, then the rest: '4173 K9'. */
+const ISSUED_SHAPE = /^(\d{3,4})([A-Z][0-9A-Z]{1,2})$/;
+
+/** '4173K9' → '4173 K9', '417KA9' → '417 KA9': the digits in one breath, then letters and check. */
 export function formatCodeForReading(code: string): string {
-  return code.length === ISSUED_CODE_MAX_LENGTH ? `${code.slice(0, 4)} ${code.slice(4)}` : code;
+  const match = code.length === ISSUED_CODE_MAX_LENGTH ? ISSUED_SHAPE.exec(code) : null;
+  return match ? `${match[1]} ${match[2]}` : code;
 }
 
 /**

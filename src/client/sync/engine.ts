@@ -1,6 +1,7 @@
 import { describeIssues, MAX_OPS_PER_PUSH, PROTOCOL_VERSION, pullResponse, pushResponse, type PushResponse } from '../../shared/schema';
 import { db } from '../db/db';
 import type { DaybookDatabase, Enrolment, MetaRow, OutboxOp, RejectedChange, SyncOutcome } from '../db/core/database';
+import { moveLateVisits } from '../db/repositories/code-clashes';
 import { loadEnrolment, loadPullCursor, recordSyncOutcome } from '../db/repositories/sync-state';
 import { applyPullPage } from './apply-page';
 import { errorOf, fetchTransport, NetworkError, type Transport, type TransportRequest } from './transport';
@@ -76,6 +77,9 @@ export function createSyncEngine(options: SyncEngineOptions = {}): SyncEngine {
       for (let round = 0; round < maxRounds; round++) {
         await pushAll(session, counts);
         await pullAll(session, counts);
+        // Visits a tablet recorded for a child the lead has since given a new code follow that
+        // child; the moves are new ops, which the next round pushes.
+        await moveLateVisits(database, now());
         if ((await database.outbox.count()) === 0) break;
       }
     } catch (error) {

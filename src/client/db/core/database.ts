@@ -160,7 +160,8 @@ export class DaybookDatabase extends Dexie {
     // enrolled with (sync-protocol.md, Authority).
     this.version(4).stores({
       erasures: 'id',
-      registrations: 'id, childId',
+      // `resolution` indexes only the answered few (IndexedDB skips rows without the field).
+      registrations: 'id, childId, resolution',
       lateArrivals: 'key, day',
     });
 

@@ -141,3 +141,35 @@ export function writeRecord<T extends TableName>(
 ): Promise<Stored<T>> {
   return inWriteTransaction(database, () => writeInTransaction(database, table, id, fields, options));
 }
+
+/**
+ * What a composite action wrote, as the values to write back to take it back: the action's Undo.
+ * Steps are undone last first. A record the action created is deleted by its Undo.
+ */
+export type Revert = { table: TableName; id: string; fields: Record<string, unknown> }[];
+
+/** `writeInTransaction`, noting in `revert` how to put the record back as it was. */
+export async function writeRemembering<T extends TableName>(
+  database: DaybookDatabase,
+  revert: Revert,
+  table: T,
+  id: string,
+  fields: Partial<Fields<T>>,
+  options: WriteOptions = {},
+): Promise<Stored<T>> {
+  const existing = await database.table<Stored<T>, string>(table).get(id);
+  const back: Record<string, unknown> = {};
+  if (!existing) back.deleted = true;
+  else {
+    // A field the record did not hold yet goes back to null (every such field is nullable) or,
+    // for `deleted`, to false: what an absent field reads as.
+    for (const key of Object.keys(fields)) back[key] = key in existing ? (existing as Record<string, unknown>)[key] : key === 'deleted' ? false : null;
+  }
+  revert.push({ table, id, fields: back });
+  return writeInTransaction(database, table, id, fields, options);
+}
+
+/** Writes back what `revert` noted, last write first. Call inside `inWriteTransaction`. */
+export async function revertWrites(database: DaybookDatabase, revert: Revert, now: number): Promise<void> {
+  for (const step of [...revert].reverse()) await writeInTransaction(database, step.table, step.id, step.fields as never, { now });
+}

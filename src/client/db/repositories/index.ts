@@ -2,6 +2,7 @@ import type { SettingKey, SettingValue } from '../../../shared/schema';
 import type { DaybookDatabase } from '../core/database';
 import * as attendance from './attendance';
 import * as children from './children';
+import * as codeClashes from './code-clashes';
 import * as dayClose from './day-close';
 import * as sessions from './sessions';
 import * as settings from './settings';
@@ -35,6 +36,10 @@ export function createRepositories(database: DaybookDatabase) {
       registerNewChild: children.registerNewChild,
       registerAndCheckIn: children.registerAndCheckIn,
       undoRegistration: children.undoRegistration,
+      correctChild: children.correctChild,
+      giveNewCode: codeClashes.giveNewCode,
+      keepAsSameChild: codeClashes.keepAsSameChild,
+      undoAnswer: codeClashes.undoAnswer,
       startSession: sessions.startSession,
       undoStartSession: sessions.undoStartSession,
       addParticipants: sessions.addParticipants,

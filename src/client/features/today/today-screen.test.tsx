@@ -122,7 +122,7 @@ describe('Today: registering a child', () => {
     expect(await screen.findByText(/registered and checked in/)).toBeInTheDocument();
     const [child] = await db.children.toArray();
     expect(child).toMatchObject({ ageBand: '0-2', gender: 'unspecified', languages: ['ar'], deleted: false });
-    expect(child!.code).toMatch(/^\d{4}[A-Z0-9]{2}$/);
+    expect(child!.code).toMatch(/^\d{3}[A-Z][0-9A-Z]{2}$/);
 
     await user.click(screen.getByRole('button', { name: 'Undo' }));
     expect(await screen.findByText('Undone')).toBeInTheDocument();

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { findCodeClashes, movedEventId, recordsThatMove, sameProfile, writerOf, type ChildRecordFacts, type RegistrationFacts } from './code-clashes';
+
+const A = 'aaaaaaaaaaaaaaaa';
+const B = 'bbbbbbbbbbbbbbbb';
+const hlc = (ms: number, node: string, counter = 0) => `${String(ms).padStart(13, '0')}-${counter.toString(16).padStart(4, '0')}-${node}`;
+const T = 1_764_000_000_000;
+
+function registration(id: string, node: string, ms: number, profile: string, more: Partial<RegistrationFacts> = {}): RegistrationFacts {
+  const [ageBand, gender] = profile.split(' ') as [string, string];
+  return { id, childId: 'child-1000A6', code: '1000A6', ageBand, gender, at: ms, resolution: null, deleted: false, registeredHlc: hlc(ms, node), ...more };
+}
+
+describe('findCodeClashes', () => {
+  it.each([
+    ['one registration', [registration('r1', A, T, '6-8 girl')], []],
+    ['the same child registered on two tablets', [registration('r1', A, T, '6-8 girl'), registration('r2', B, T + 5, '6-8 girl')], []],
+    ['two children under one code', [registration('r1', A, T, '6-8 girl'), registration('r2', B, T + 5, '3-5 boy')], [['r1', 'r2']]],
+    ['an age band apart', [registration('r1', A, T, '6-8 girl'), registration('r2', B, T + 5, '9-12 girl')], [['r1', 'r2']]],
+    ['a gender apart', [registration('r1', A, T, '6-8 girl'), registration('r2', B, T + 5, '6-8 other')], [['r1', 'r2']]],
+    ['one of them undone', [registration('r1', A, T, '6-8 girl'), registration('r2', B, T + 5, '3-5 boy', { deleted: true })], []],
+    ['answered: the same child', [registration('r1', A, T, '6-8 girl'), registration('r2', B, T + 5, '3-5 boy', { resolution: 'same-child' })], []],
+    ['answered: a new code', [registration('r1', A, T, '6-8 girl'), registration('r2', B, T + 5, '3-5 boy', { resolution: 'new-code' })], []],
+    [
+      'three, two alike: all three shown',
+      [registration('r3', A, T + 9, '6-8 girl'), registration('r1', A, T, '6-8 girl'), registration('r2', B, T + 5, '3-5 boy')],
+      [['r1', 'r2', 'r3']],
+    ],
+    ['the same tablet twice (restored from a backup)', [registration('r1', A, T, '6-8 girl'), registration('r2', A, T + 86_400_000, '13-17 boy')], [['r1', 'r2']]],
+  ] as const)('%s', (_case, registrations, expected) => {
+    expect(findCodeClashes(registrations).map((clash) => clash.registrations.map((r) => r.id))).toEqual(expected);
+  });
+
+  it('keeps each child apart and sorts clashes by code', () => {
+    const other = (id: string, profile: string, ms: number) => ({ ...registration(id, B, ms, profile), childId: 'child-0999A1', code: '0999A1' });
+    const clashes = findCodeClashes([
+      registration('r1', A, T, '6-8 girl'),
+      registration('r2', B, T + 1, '3-5 boy'),
+      other('o1', '6-8 girl', T),
+      other('o2', '6-8 boy', T + 2),
+    ]);
+    expect(clashes.map((clash) => [clash.code, clash.registrations.length])).toEqual([
+      ['0999A1', 2],
+      ['1000A6', 2],
+    ]);
+  });
+});
+
+describe('sameProfile', () => {
+  it.each([
+    ['6-8', 'girl', '6-8', 'girl', true],
+    ['6-8', 'girl', '6-8', 'boy', false],
+    ['6-8', 'girl', '3-5', 'girl', false],
+  ])('%s %s vs %s %s -> %s', (ageBand, gender, otherBand, otherGender, same) => {
+    expect(sameProfile({ ageBand, gender }, { ageBand: otherBand, gender: otherGender })).toBe(same);
+  });
+});
+
+describe('recordsThatMove', () => {
+  const move = { childId: 'child-1000A6', registeredHlc: hlc(T, B), resolvedHlc: hlc(T + 3_600_000, A) };
+  const record = (id: string, createdHlc: string, more: Partial<ChildRecordFacts> = {}): ChildRecordFacts => ({ id, childId: 'child-1000A6', deleted: false, createdHlc, ...more });
+
+  it.each([
+    ['written by the registering tablet after the registration', record('e1', hlc(T, B, 1)), true],
+    ['written by the registering tablet an hour later', record('e1', hlc(T + 3_000_000, B)), true],
+    ['written by another tablet', record('e1', hlc(T + 60_000, A)), false],
+    ['written by the registering tablet before the registration', record('e1', hlc(T - 1, B)), false],
+    ['the registration write itself', record('e1', hlc(T, B)), false],
+    ['written after the lead answered (that tablet knew by then)', record('e1', hlc(T + 3_600_001, B)), false],
+    ['voided', record('e1', hlc(T + 60_000, B), { deleted: true }), false],
+    ['of another child', record('e1', hlc(T + 60_000, B), { childId: 'child-0999A1' }), false],
+  ] as const)('%s: moves %s', (_case, candidate, moves) => {
+    expect(recordsThatMove(move, [candidate]).length === 1).toBe(moves);
+  });
+});
+
+describe('movedEventId', () => {
+  it('is the same on every replica, differs by event and by child, and fits a record id', () => {
+    const id = '019ab329-0000-7abc-8def-0123456789ab';
+    expect(movedEventId(id, 'child-1001A4')).toBe(movedEventId(id, 'child-1001A4'));
+    expect(movedEventId(id, 'child-1001A4')).not.toBe(movedEventId(id, 'child-1002A2'));
+    expect(movedEventId(id, 'child-1001A4')).not.toBe(movedEventId(id.replace('ab', 'ac'), 'child-1001A4'));
+    expect(movedEventId(id, 'child-1001A4')).toMatch(/^moved-[0-9a-f]{16}$/);
+    // Moved again (the new code clashed too), it still fits.
+    expect(movedEventId(movedEventId(id, 'child-1001A4'), 'child-123456789012').length).toBeLessThanOrEqual(64);
+  });
+
+  it('reads the writer of a clock', () => {
+    expect(writerOf(hlc(T, B))).toBe(B);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * Two children under one code (product.md, Codes). A child's record id comes from its code, so
+ * two children registered under one code on two tablets (a card typed wrong, a tablet restored
+ * from an old backup, two fresh tablets drawing the same local series) merge into one record,
+ * field by field. Each registration is also a row of its own (`registrations`), immutable like
+ * a check-in, so every replica can see that it happened: registrations of one child that
+ * disagree on age band or gender are a clash, which the lead answers. Pure: the tablet and any
+ * other replica decide the same from the same rows.
+ */
+
+/** A registration as these rules read it; `registeredHlc` is the clock of the write that made it. */
+export type RegistrationFacts = {
+  id: string;
+  childId: string;
+  code: string;
+  ageBand: string;
+  gender: string;
+  at: number;
+  resolution: 'same-child' | 'new-code' | null;
+  deleted: boolean;
+  registeredHlc: string;
+};
+
+export type CodeClash<R extends RegistrationFacts = RegistrationFacts> = {
+  childId: string;
+  code: string;
+  /** The registrations the lead has not answered yet, oldest first: at least two, not all alike. */
+  registrations: R[];
+};
+
+/** Same age band and gender: the same child registered twice, which one record rightly is. */
+export function sameProfile(a: Pick<RegistrationFacts, 'ageBand' | 'gender'>, b: Pick<RegistrationFacts, 'ageBand' | 'gender'>): boolean {
+  return a.ageBand === b.ageBand && a.gender === b.gender;
+}
+
+/**
+ * The codes that name two children: per child, the registrations nobody has answered (not
+ * deleted, not resolved) that do not all agree. Languages are left out: a volunteer ticking one
+ * more language is no second child.
+ */
+export function findCodeClashes<R extends RegistrationFacts>(registrations: readonly R[]): CodeClash<R>[] {
+  const open = new Map<string, R[]>();
+  for (const registration of registrations) {
+    if (registration.deleted || registration.resolution !== null) continue;
+    const list = open.get(registration.childId) ?? [];
+    list.push(registration);
+    open.set(registration.childId, list);
+  }
+  const clashes: CodeClash<R>[] = [];
+  for (const [childId, list] of open) {
+    if (list.every((registration) => sameProfile(registration, list[0]!))) continue;
+    const sorted = [...list].sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+    clashes.push({ childId, code: sorted[0]!.code, registrations: sorted });
+  }
+  return clashes.sort((a, b) => a.code.localeCompare(b.code));
+}
+
+/** The 16 hex digits of the device that wrote an HLC (`<ms>-<counter>-<node>`). */
+export function writerOf(hlc: string): string {
+  return hlc.slice(hlc.lastIndexOf('-') + 1);
+}
+
+/** An attendance event or participation of a child, with the clock of the write that made it. */
+export type ChildRecordFacts = { id: string; childId: string; deleted: boolean; createdHlc: string };
+
+/**
+ * Which of a child's records go with a registration the lead gave a new code: those written by
+ * the tablet that made that registration, after it (a child cannot visit before being
+ * registered), and before the lead's answer (a tap on that tablet after it heard the answer was
+ * made for the child who kept the code). Events of other tablets stay: their child is the one
+ * they knew. HLC strings sort in clock order, and one tablet's clock only moves forward.
+ */
+export function recordsThatMove<R extends ChildRecordFacts>(
+  move: { childId: string; registeredHlc: string; resolvedHlc: string },
+  records: readonly R[],
+): R[] {
+  const writer = writerOf(move.registeredHlc);
+  return records.filter(
+    (record) =>
+      record.childId === move.childId &&
+      !record.deleted &&
+      writerOf(record.createdHlc) === writer &&
+      record.createdHlc > move.registeredHlc &&
+      record.createdHlc < move.resolvedHlc,
+  );
+}
+
+/** 32-bit FNV-1a of `text`, from `seed`: small, and the same on every replica. */
+function fnv1a(text: string, seed: number): number {
+  let hash = seed >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash >>> 0;
+}
+
+/**
+ * The id of an attendance event moved to another child: derived from the original and the child
+ * it moves to, so two tablets moving the same event write the same record, not two visits.
+ * 64 bits of hash keep it short enough to move again (ids are at most 64 characters).
+ */
+export function movedEventId(originalId: string, toChildId: string): string {
+  const key = `${originalId}>${toChildId}`;
+  const hex = (n: number) => n.toString(16).padStart(8, '0');
+  return `moved-${hex(fnv1a(key, 0x811c9dc5))}${hex(fnv1a(key, 0x01234567))}`;
+}
