@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect, useRef } from 'react';
+import { useDeviceRole } from '../db/hooks/access';
 import { useT } from '../i18n/i18n';
 import { UpdatePrompt } from '../pwa/update-prompt';
 import { Link, usePath } from './router';
@@ -7,12 +8,18 @@ import { markFirstScreenDrawn, useAfterFirstScreen } from '../ui/first-screen';
 
 // Sync state is not needed to draw Today, so it arrives just after, from the precache.
 const SyncStatusBar = lazy(() => import('../features/sync-status/sync-status-bar').then((module) => ({ default: module.SyncStatusBar })));
+// A lead's tablet is told when a code reached two children; it loads with the sync status.
+const CodeClashAlert = lazy(() => import('../features/children/code-clash-alert').then((module) => ({ default: module.CodeClashAlert })));
 
 export function App() {
   const t = useT();
   const path = usePath();
   const idle = useAfterFirstScreen();
   const screen = SCREENS.find((candidate) => candidate.path === path);
+  // A volunteer's tablet shows only what its role may do; while the role is read, lead screens
+  // stay out (they arrive at the end of the row, which keeps its height: nothing moves).
+  const role = useDeviceRole();
+  const nav = SCREENS.filter((item) => item.inNav && (!item.leadOnly || role === 'lead'));
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
 
@@ -34,7 +41,7 @@ export function App() {
         <span className="app-name">{t('appName')}</span>
         <nav aria-label={t('navLabel')}>
           <ul className="nav-list">
-            {SCREENS.filter((item) => item.inNav).map((item) => (
+            {nav.map((item) => (
               <li key={item.path}>
                 <Link to={item.path} className="nav-link">
                   {t(item.title)}
@@ -43,11 +50,16 @@ export function App() {
             ))}
           </ul>
         </nav>
-        {idle && (
-          <Suspense fallback={null}>
-            <SyncStatusBar link={Link} />
-          </Suspense>
-        )}
+        {/* The status row keeps its height from the first frame, so the sync bar arriving after
+            Today is drawn moves nothing under a finger. */}
+        <div className="status-row">
+          {idle && (
+            <Suspense fallback={null}>
+              <SyncStatusBar link={Link} />
+              <CodeClashAlert link={Link} />
+            </Suspense>
+          )}
+        </div>
       </header>
       <main id="main" ref={mainRef} tabIndex={-1}>
         {screen ? (

@@ -13,6 +13,8 @@ export type Screen = {
   component: ComponentType | LazyExoticComponent<ComponentType>;
   /** Shown in the navigation bar; the connection screen is reached from the sync status. */
   inNav: boolean;
+  /** A lead's screen: not in a volunteer's navigation (the screen itself also says so). */
+  leadOnly?: boolean;
 };
 
 const SessionsScreen = lazy(() => import('../features/sessions/sessions-screen').then((module) => ({ default: module.SessionsScreen })));
@@ -20,14 +22,16 @@ const ShiftsScreen = lazy(() => import('../features/shifts/shifts-screen').then(
 const CloseDayScreen = lazy(() => import('../features/close/close-day-screen').then((module) => ({ default: module.CloseDayScreen })));
 const EnrolScreen = lazy(() => import('../features/enrol/enrol-screen').then((module) => ({ default: module.EnrolScreen })));
 const SummaryScreen = lazy(() => import('../features/summary/summary-screen').then((module) => ({ default: module.SummaryScreen })));
+const ChildrenScreen = lazy(() => import('../features/children/children-screen').then((module) => ({ default: module.ChildrenScreen })));
 const SettingsScreen = lazy(() => import('../features/settings/settings-screen').then((module) => ({ default: module.SettingsScreen })));
 
 export const SCREENS: readonly Screen[] = [
   { path: '/', title: 'navToday', component: TodayScreen, inNav: true },
   { path: '/sessions', title: 'navSessions', component: SessionsScreen, inNav: true },
   { path: '/shifts', title: 'navShifts', component: ShiftsScreen, inNav: true },
-  { path: '/close', title: 'navClose', component: CloseDayScreen, inNav: true },
+  { path: '/close', title: 'navClose', component: CloseDayScreen, inNav: true, leadOnly: true },
   { path: '/summary', title: 'navSummary', component: SummaryScreen, inNav: true },
+  { path: '/children', title: 'navChildren', component: ChildrenScreen, inNav: true, leadOnly: true },
   { path: '/settings', title: 'navSettings', component: SettingsScreen, inNav: true },
   { path: '/enrol', title: 'navEnrol', component: EnrolScreen, inNav: false },
 ];

@@ -1,5 +1,7 @@
 import type { Role } from '../../shared/schema';
-import type { DaybookDatabase } from './core/database';
+import { applyPullPage } from '../sync/apply-page';
+import { SYNCED_TABLES, type DaybookDatabase } from './core/database';
+import { toReplica } from './core/replica';
 import { storeEnrolment } from './repositories/sync-state';
 
 /**
@@ -16,4 +18,20 @@ export function enrolAs(database: DaybookDatabase, role: Role, centreId = 'centr
     codeSeries: null,
     enrolledAt: Date.UTC(2026, 10, 1),
   });
+}
+
+/**
+ * For tests: everything `from` holds reaches `to`, as one pull page from a server holding it
+ * would bring it. Two local databases become two tablets that have synced, without a server.
+ */
+export async function copyRecords(from: DaybookDatabase, to: DaybookDatabase): Promise<void> {
+  const changes = [];
+  let cursor = 0;
+  for (const table of SYNCED_TABLES) {
+    for (const row of await from.table(table).toArray()) {
+      const { fields, hlcs } = toReplica(row as never);
+      changes.push({ cursor: ++cursor, table, id: (row as { id: string }).id, fields, hlcs });
+    }
+  }
+  await applyPullPage(to, { changes, nextCursor: cursor, hasMore: false, serverTime: Date.now() }, Date.now());
 }

@@ -50,6 +50,7 @@ export const en = {
   navShifts: 'Shifts',
   navClose: 'Close day',
   navEnrol: 'Connect to the server',
+  navChildren: 'Children',
   navSummary: 'Summary',
   navSettings: 'Settings',
   headcountTitle: 'Headcount',

@@ -51,6 +51,7 @@ export const fr: Record<MessageKey, string> = {
   navShifts: 'Équipe',
   navClose: 'Clôturer',
   navEnrol: 'Connexion au serveur',
+  navChildren: 'Enfants',
   navSummary: 'Bilan',
   navSettings: 'Réglages',
   headcountTitle: 'Effectifs',

@@ -1,10 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { childIdFromCode } from '../../../shared/codes';
 import { centreDay } from '../../../shared/dates';
-import { applyPullPage } from '../../sync/apply-page';
-import { DaybookDatabase, SYNCED_TABLES } from '../core/database';
-import { toReplica } from '../core/replica';
-import { enrolAs } from '../testing';
+import { DaybookDatabase } from '../core/database';
+import { copyRecords, enrolAs } from '../testing';
 import { checkIn, checkOut } from './attendance';
 import { giveNewCode, keepAsSameChild, loadCodeClashes, moveLateVisits, undoAnswer } from './code-clashes';
 import { registerAndCheckIn, registerChild } from './children';
@@ -29,22 +27,9 @@ beforeEach(async () => {
   await Promise.all([lead.open(), other.open()]);
 });
 
-/** Everything `from` holds reaches `to`, as one pull page would bring it. */
-async function sync(from: DaybookDatabase, to: DaybookDatabase): Promise<void> {
-  const changes = [];
-  let cursor = 0;
-  for (const table of SYNCED_TABLES) {
-    for (const row of await from.table(table).toArray()) {
-      const { fields, hlcs } = toReplica(row as never);
-      changes.push({ cursor: ++cursor, table, id: (row as { id: string }).id, fields, hlcs });
-    }
-  }
-  await applyPullPage(to, { changes, nextCursor: cursor, hasMore: false, serverTime: Date.now() }, Date.now());
-}
-
 async function bothWays() {
-  await sync(other, lead);
-  await sync(lead, other);
+  await copyRecords(other, lead);
+  await copyRecords(lead, other);
 }
 
 /** Two children registered under one code on two tablets, each checked in there. */

@@ -1,0 +1,66 @@
+import { useId, useState, type FormEvent } from 'react';
+import { formatCodeForReading } from '../../../shared/codes';
+import { centreDay, localTime } from '../../../shared/dates';
+import type { AgeBand, Gender } from '../../../shared/schema';
+import type { ChildDetail as Detail, ChildProfile } from '../../db/repositories/children';
+import { useI18n } from '../../i18n/i18n';
+import { ChildProfileFields } from '../../ui/child-profile-fields';
+import { formatDay } from '../../ui/format-day';
+import { useChildrenMessages } from './messages';
+
+type ChildDetailProps = {
+  detail: Detail;
+  timeZone: string;
+  onCorrect: (profile: ChildProfile) => Promise<boolean>;
+};
+
+/** One child as the lead sees them: the record to correct, and their recent visits. */
+export function ChildDetail({ detail, timeZone, onCorrect }: ChildDetailProps) {
+  const m = useChildrenMessages();
+  const { language } = useI18n();
+  const titleId = useId();
+  const { child } = detail;
+  const [ageBand, setAgeBand] = useState<AgeBand | null>(child.ageBand ?? null);
+  const [gender, setGender] = useState<Gender | null>(child.gender ?? null);
+  const [languages, setLanguages] = useState<string[]>([...(child.languages ?? [])]);
+  const code = formatCodeForReading(child.code ?? '');
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!ageBand || !gender) return;
+    await onCorrect({ ageBand, gender, languages });
+  };
+
+  return (
+    <section className="panel child-detail" aria-labelledby={titleId}>
+      <h2 id={titleId}>{m('childTitle', { code })}</h2>
+      {child.registeredOn && <p>{m('registeredOn', { date: formatDay(child.registeredOn, language) })}</p>}
+      <form aria-labelledby={titleId} onSubmit={(event) => void submit(event)} noValidate>
+        <ChildProfileFields ageBand={ageBand} gender={gender} languages={languages} onAgeBand={setAgeBand} onGender={setGender} onLanguages={setLanguages} />
+        <div className="actions">
+          <button type="submit" className="button primary">
+            {m('correct')}
+          </button>
+        </div>
+      </form>
+      <h3>{m('recentVisits')}</h3>
+      {detail.visits.length === 0 ? (
+        <p className="empty">{m('noVisits')}</p>
+      ) : (
+        <ul className="visit-list">
+          {detail.visits.map((visit) => {
+            const date = formatDay(centreDay(visit.start, timeZone), language);
+            return (
+              <li key={visit.startEventId}>
+                {visit.end === null
+                  ? m('visitOpen', { date, time: localTime(visit.start, timeZone) })
+                  : m('visitClosed', { date, from: localTime(visit.start, timeZone), to: localTime(visit.end, timeZone) })}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {detail.visitCount > detail.visits.length && <p className="hint">{m('moreVisits', { n: detail.visitCount - detail.visits.length })}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,142 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import axe from 'axe-core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { childIdFromCode } from '../../../shared/codes';
+import { centreDay } from '../../../shared/dates';
+import { DaybookDatabase } from '../../db/core/database';
+import { db } from '../../db/db';
+import { registerAndCheckIn } from '../../db/repositories/children';
+import { loadPresentChildren } from '../../db/repositories/presence';
+import { copyRecords, enrolAs } from '../../db/testing';
+import { I18nProvider } from '../../i18n/i18n';
+import { ChildrenScreen } from './children-screen';
+
+const NOON = Date.UTC(2026, 10, 24, 11, 0, 0);
+const DAY = centreDay(NOON, 'Europe/Paris');
+const CODE = '4173KL';
+
+let count = 0;
+let otherTablet: DaybookDatabase;
+
+beforeEach(async () => {
+  vi.useFakeTimers({ toFake: ['Date'], now: NOON + 30 * 60_000 });
+  count += 1;
+  await db.delete();
+  await db.open();
+  otherTablet = new DaybookDatabase(`children-other-${count}`);
+  await otherTablet.open();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function renderChildren() {
+  const user = userEvent.setup();
+  render(
+    <I18nProvider language="en">
+      <main>
+        <ChildrenScreen />
+      </main>
+    </I18nProvider>,
+  );
+  return user;
+}
+
+/** A girl registered here and a boy on another tablet, both under 4173 KL, then synced. */
+async function clash() {
+  await registerAndCheckIn(db, CODE, { ageBand: '6-8', gender: 'girl', languages: [] }, NOON);
+  await registerAndCheckIn(otherTablet, CODE, { ageBand: '3-5', gender: 'boy', languages: ['ar'] }, NOON + 60_000);
+  await copyRecords(otherTablet, db);
+}
+
+describe('Children: a code given to two children', () => {
+  it('shows both registrations; a new code for one takes their visit along, and Undo takes it back', async () => {
+    await clash();
+    const user = renderChildren();
+    const card = await screen.findByRole('region', { name: 'Code 4173 KL was given to 2 children' });
+    expect(within(card).getByText('6-8 · Girl')).toBeInTheDocument();
+    expect(within(card).getByText('3-5 · Boy · Arabic')).toBeInTheDocument();
+    expect(within(card).getAllByText('1 visit recorded on the tablet that registered this child')).toHaveLength(2);
+
+    await user.click(within(card).getByRole('button', { name: 'Another child: give a new code: 3-5 · Boy · Arabic' }));
+    const notice = await screen.findByText(/^New code \d{3} [A-Z0-9]{3}\. Write it on the child’s card\.$/);
+    expect(screen.queryByRole('region', { name: /was given to/ })).not.toBeInTheDocument();
+    const newCode = notice.textContent!.match(/New code (\d{3}) ([A-Z0-9]{3})/)!.slice(1).join('');
+    const present = await loadPresentChildren(db, DAY);
+    expect(new Map(present.map((entry) => [entry.child.code, entry.child.gender]))).toEqual(
+      new Map([
+        [CODE, 'girl'],
+        [newCode, 'boy'],
+      ]),
+    );
+
+    await user.click(screen.getByRole('button', { name: 'Undo' }));
+    expect(await screen.findByText('Undone')).toBeInTheDocument();
+    expect(await screen.findByRole('region', { name: 'Code 4173 KL was given to 2 children' })).toBeInTheDocument();
+    expect((await loadPresentChildren(db, DAY)).map((entry) => entry.child.code)).toEqual([CODE]);
+  });
+
+  it('keeps them as one child with the chosen profile, and a double tap answers once', async () => {
+    await clash();
+    const user = renderChildren();
+    const card = await screen.findByRole('region', { name: 'Code 4173 KL was given to 2 children' });
+    await user.dblClick(within(card).getByRole('button', { name: 'Same child: keep this one: 3-5 · Boy · Arabic' }));
+    expect(await screen.findByText('Kept as one child: 3-5, Boy.')).toBeInTheDocument();
+    expect(await db.children.get(childIdFromCode(CODE))).toMatchObject({ ageBand: '3-5', gender: 'boy', languages: ['ar'] });
+    expect((await db.registrations.toArray()).filter((row) => row.resolution === 'same-child')).toHaveLength(1);
+  });
+});
+
+describe('Children: finding and correcting a child', () => {
+  it('finds a child by a code typed loosely, corrects the age band, with Undo', async () => {
+    await registerAndCheckIn(db, CODE, { ageBand: '6-8', gender: 'girl', languages: [] }, NOON);
+    const user = renderChildren();
+    await user.type(await screen.findByRole('textbox', { name: 'Child code' }), '4173 kl');
+    await user.click(screen.getByRole('button', { name: 'Find' }));
+    const detail = await screen.findByRole('region', { name: 'Child 4173 KL' });
+    expect(within(detail).getByText(/^Registered on /)).toBeInTheDocument();
+    expect(within(detail).getByRole('radio', { name: '6-8' })).toBeChecked();
+    await user.click(within(detail).getByRole('radio', { name: '9-12' }));
+    await user.click(within(detail).getByRole('button', { name: 'Save changes' }));
+    expect(await screen.findByText('4173 KL corrected.')).toBeInTheDocument();
+    expect((await db.children.get(childIdFromCode(CODE)))?.ageBand).toBe('9-12');
+    await user.click(screen.getByRole('button', { name: 'Undo' }));
+    expect(await screen.findByText('Undone')).toBeInTheDocument();
+    expect((await db.children.get(childIdFromCode(CODE)))?.ageBand).toBe('6-8');
+  });
+
+  it('says at the field when no child has the code, or when it is no code', async () => {
+    const user = renderChildren();
+    const field = await screen.findByRole('textbox', { name: 'Child code' });
+    await user.type(field, '4173KL');
+    await user.click(screen.getByRole('button', { name: 'Find' }));
+    expect(await screen.findByText('No child has code 4173 KL on this tablet.')).toBeInTheDocument();
+    await user.clear(field);
+    await user.type(field, '4173KM');
+    await user.click(screen.getByRole('button', { name: 'Find' }));
+    expect(await screen.findByText('That is not a code: check each character.')).toBeInTheDocument();
+  });
+
+  it('has no axe violations with a clash and a child open', async () => {
+    await clash();
+    const user = renderChildren();
+    await screen.findByRole('region', { name: /was given to/ });
+    await user.type(screen.getByRole('textbox', { name: 'Child code' }), CODE);
+    await user.click(screen.getByRole('button', { name: 'Find' }));
+    await screen.findByRole('region', { name: 'Child 4173 KL' });
+    const result = await axe.run(document.body, { rules: { 'color-contrast': { enabled: false } } });
+    expect(result.violations.map((violation) => violation.id)).toEqual([]);
+  });
+});
+
+describe('Children: a volunteer tablet', () => {
+  it('offers nothing and says why', async () => {
+    await clash();
+    await enrolAs(db, 'volunteer');
+    renderChildren();
+    expect(await screen.findByText(/Only a lead can see and correct children’s records/)).toBeInTheDocument();
+    expect(screen.queryByRole('button')).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,99 @@
+import { useId, useState } from 'react';
+import { formatCodeForReading } from '../../../shared/codes';
+import type { Gender } from '../../../shared/schema';
+import { repositories } from '../../db/db';
+import { useDeviceRole } from '../../db/hooks/access';
+import { useChildDetail, useCodeClashes } from '../../db/hooks/children';
+import { useCentreSettings } from '../../db/hooks/settings';
+import type { ChildProfile } from '../../db/repositories/children';
+import type { RegistrationView } from '../../db/repositories/code-clashes';
+import { useT } from '../../i18n/i18n';
+import { ActionNotice, useActions } from '../../ui/actions';
+import { genderLabel } from '../../ui/child-profile-fields';
+import { ChildDetail } from './child-detail';
+import { CodeClashCard } from './code-clash-card';
+import { FindByCode } from './find-by-code';
+import { useChildrenMessages } from './messages';
+import './children.css';
+
+/**
+ * /children (lead): the codes that reached two children, answered in a few taps, and any
+ * child's record found by code, to correct, with their recent visits.
+ */
+export function ChildrenScreen() {
+  const m = useChildrenMessages();
+  const t = useT();
+  const role = useDeviceRole();
+  const settings = useCentreSettings();
+  const clashes = useCodeClashes();
+  const actions = useActions();
+  const clashesId = useId();
+  const [childId, setChildId] = useState<string | null>(null);
+  const detail = useChildDetail(childId);
+
+  if (role === undefined) return null;
+  if (role !== 'lead') {
+    return (
+      <div className="children">
+        <h1>{m('title')}</h1>
+        <p className="lead-only">{m('leadOnly')}</p>
+      </div>
+    );
+  }
+
+  const describe = (registration: RegistrationView) => `${registration.ageBand}, ${genderLabel(registration.gender as Gender, t)}`;
+
+  const giveNewCode = (registration: RegistrationView) =>
+    void actions.run(
+      () => repositories.giveNewCode(registration.id),
+      (given) => ({ text: m('newCodeGiven', { code: formatCodeForReading(given.code) }), undo: () => repositories.undoAnswer(given.revert) }),
+      { key: `answer:${registration.childId}` },
+    );
+
+  const keepAsOne = (registration: RegistrationView) =>
+    void actions.run(
+      () => repositories.keepAsSameChild(registration.id),
+      (revert) => ({ text: m('keptAsOne', { profile: describe(registration) }), undo: () => repositories.undoAnswer(revert) }),
+      { key: `answer:${registration.childId}` },
+    );
+
+  const find = async (typed: string): Promise<string | null> => {
+    const found = await repositories.lookUpCode(typed, settings.codeScheme);
+    if (found.status === 'invalid') return m('codeProblem');
+    if (found.status === 'unknown') return m('notFound', { code: formatCodeForReading(found.code) });
+    setChildId(found.child.id);
+    return null;
+  };
+
+  const correct = async (profile: ChildProfile): Promise<boolean> => {
+    if (!detail) return false;
+    const code = formatCodeForReading(detail.child.code ?? '');
+    const saved = await actions.run(
+      () => repositories.correctChild(detail.child.id, profile),
+      () => {
+        const before = detail.child;
+        const back = { ageBand: before.ageBand!, gender: before.gender!, languages: before.languages ?? [] };
+        return { text: m('corrected', { code }), undo: () => repositories.correctChild(before.id, back) };
+      },
+      { key: `correct:${detail.child.id}` },
+    );
+    return saved !== null;
+  };
+
+  return (
+    <div className="children">
+      <h1>{m('title')}</h1>
+      <ActionNotice actions={actions} />
+      {clashes && clashes.length > 0 && (
+        <section aria-labelledby={clashesId} className="code-clashes">
+          <h2 id={clashesId}>{m('clashesTitle')}</h2>
+          {clashes.map((clash) => (
+            <CodeClashCard key={clash.childId} clash={clash} timeZone={settings.timeZone} onNewCode={giveNewCode} onSameChild={keepAsOne} />
+          ))}
+        </section>
+      )}
+      <FindByCode onFind={find} />
+      {detail && <ChildDetail key={detail.child.id} detail={detail} timeZone={settings.timeZone} onCorrect={correct} />}
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import { useId } from 'react';
+import type { CodeClash } from '../../../shared/code-clashes';
+import { formatCodeForReading } from '../../../shared/codes';
+import { localTime } from '../../../shared/dates';
+import type { Gender } from '../../../shared/schema';
+import type { RegistrationView } from '../../db/repositories/code-clashes';
+import { useI18n } from '../../i18n/i18n';
+import { genderLabel, useLanguageName } from '../../ui/child-profile-fields';
+import { formatDay } from '../../ui/format-day';
+import { useChildrenMessages } from './messages';
+
+type CodeClashCardProps = {
+  clash: CodeClash<RegistrationView>;
+  timeZone: string;
+  onNewCode: (registration: RegistrationView) => void;
+  onSameChild: (registration: RegistrationView) => void;
+};
+
+/** One code that reached two (or more) children: each registration as a card, and the lead's two answers. */
+export function CodeClashCard({ clash, timeZone, onNewCode, onSameChild }: CodeClashCardProps) {
+  const m = useChildrenMessages();
+  const { t, language } = useI18n();
+  const languageName = useLanguageName();
+  const titleId = useId();
+  return (
+    <section className="panel code-clash" aria-labelledby={titleId}>
+      <h3 id={titleId}>{m('clashTitle', { code: formatCodeForReading(clash.code), n: clash.registrations.length })}</h3>
+      <p className="hint">{m('clashHint')}</p>
+      <ul className="clash-registrations">
+        {clash.registrations.map((registration) => {
+          const profile = [registration.ageBand, genderLabel(registration.gender as Gender, t), ...registration.languages.map(languageName)].join(' · ');
+          return (
+            <li key={registration.id} className="clash-registration">
+              <p className="clash-profile">{profile}</p>
+              <p>{m('registeredAs', { date: formatDay(registration.registeredOn, language), time: localTime(registration.at, timeZone) })}</p>
+              <p className="hint">
+                {registration.visits === 0 ? m('visitsNone') : registration.visits === 1 ? m('visitsOne') : m('visitsMany', { n: registration.visits })}
+              </p>
+              <div className="actions">
+                <button type="button" className="button primary" onClick={() => onNewCode(registration)}>
+                  {m('giveNewCode')}
+                  <span className="visually-hidden">: {profile}</span>
+                </button>
+                <button type="button" className="button" onClick={() => onSameChild(registration)}>
+                  {m('sameChild')}
+                  <span className="visually-hidden">: {profile}</span>
+                </button>
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
