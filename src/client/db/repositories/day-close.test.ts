@@ -18,8 +18,9 @@ import {
 import { DayClosedError } from './day-guard';
 import { db } from '../db';
 import { enrolAs } from '../testing';
-import { addParticipants, loadRunningSessionByChild, startSession } from './sessions';
-import { loadPresentChildren } from './presence';
+import { addParticipants, loadRunningSessionByChild, loadSessionsOfDay, startSession } from './sessions';
+import { loadOnDuty, loadPresentChildren } from './presence';
+import { signOn } from './shifts';
 import { InvalidWriteError, writeRecord } from '../core/write';
 
 const TZ = 'Europe/Paris';
@@ -110,6 +111,46 @@ describe('closeDay', () => {
 
     await undoCloseDay(db, closing, at('08:01', '2026-11-25'));
     expect(await loadRunningSessionByChild(db, DAY)).toEqual(new Map([[a, session.id], [b, session.id]]));
+  });
+
+  it('ends the running sessions and signs the volunteers still on duty off at the closing time; Undo restores both', async () => {
+    const lead = await volunteer('v-amira', 'Amira');
+    const jo = await volunteer('v-jo', 'Jo');
+    await signOn(db, lead, at('09:00'));
+    await signOn(db, jo, at('09:30'));
+    const a = await child(4100, '10:00');
+    const art = await startSession(db, { activity: 'art' }, at('10:30'));
+    await addParticipants(db, art.id, [a], at('10:31'));
+    const football = await startSession(db, { activity: 'football' }, at('11:00'));
+
+    const closing = await closeDay(db, { day: DAY, checkOutAt: at('18:00'), closedBy: lead }, at('18:30'));
+
+    expect(await loadOnDuty(db, DAY)).toEqual([]);
+    expect(closing.signedOff.map((entry) => entry.volunteerId).sort()).toEqual([jo, lead].sort());
+    for (const { eventId } of closing.signedOff) expect(await db.shifts.get(eventId)).toMatchObject({ kind: 'off', at: at('18:00'), day: DAY });
+    const views = await loadSessionsOfDay(db, DAY);
+    expect(views.map((view) => [view.session.id, view.state, view.session.endedAt])).toEqual(
+      expect.arrayContaining([
+        [art.id, 'ended', at('18:00')],
+        [football.id, 'ended', at('18:00')],
+      ]),
+    );
+    // The child took part in art: ending it keeps them among its participants.
+    expect(views.find((view) => view.session.id === art.id)?.participants.map((c) => c.id)).toEqual([a]);
+
+    await undoCloseDay(db, closing, at('18:31'));
+    expect((await loadOnDuty(db, DAY)).map((entry) => entry.volunteer.id).sort()).toEqual([jo, lead].sort());
+    expect((await loadSessionsOfDay(db, DAY)).map((view) => view.state)).toEqual(['running', 'running']);
+    expect(await loadRunningSessionByChild(db, DAY)).toEqual(new Map([[a, art.id]]));
+  });
+
+  it('refuses a closing time before the sign-on of a volunteer still on duty, storing nothing', async () => {
+    const lead = await volunteer('v-amira', 'Amira');
+    await signOn(db, lead, at('17:00'));
+    const before = await counts();
+    await expect(closeDay(db, { day: DAY, checkOutAt: at('16:00'), closedBy: lead }, at('18:30'))).rejects.toMatchObject({ timeProblem: 'before-sign-on' });
+    expect(await counts()).toEqual(before);
+    expect(await loadOnDuty(db, DAY)).toHaveLength(1);
   });
 
   it('closes a day with nobody left in, notes optional', async () => {

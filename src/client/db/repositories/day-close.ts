@@ -1,7 +1,8 @@
 import { addDays, centreDay } from '../../../shared/dates';
 import { dayCloseId, uuidv7 } from '../../../shared/ids';
-import { fromAttendance, presentAt } from '../../../shared/presence';
+import { fromAttendance, fromShifts, presentAt, type PresenceEvent } from '../../../shared/presence';
 import { isCalendarDay } from '../../../shared/schema';
+import { sessionState } from '../../../shared/sessions';
 import type { DaybookDatabase, Stored } from '../core/database';
 import { inWriteTransaction, InvalidWriteError, writeInTransaction } from '../core/write';
 import { assertDayWritable } from './day-guard';
@@ -18,13 +19,14 @@ import { loadSettings } from './settings';
 export const DAY_CLOSE_NOTES_MAX = 500;
 
 /** Why a "check them all out at" time cannot be used. */
-export type CheckOutTimeProblem = 'not-a-time' | 'other-day' | 'future' | 'before-check-in';
+export type CheckOutTimeProblem = 'not-a-time' | 'other-day' | 'future' | 'before-check-in' | 'before-sign-on';
 
 const PROBLEM_TEXT: Record<CheckOutTimeProblem, string> = {
   'not-a-time': 'must be a time',
   'other-day': 'must be on the day being closed',
   future: 'must not be in the future',
   'before-check-in': 'must not be before a check-in of a child still here',
+  'before-sign-on': 'must not be before a sign-on of a volunteer still on duty',
 };
 
 /** A refused check-out time. Nothing was stored; `timeProblem` lets a screen say why at the field. */
@@ -42,7 +44,8 @@ const LATEST = 7_258_118_400_000;
 /**
  * The rule for the check-out time, shared by the repository and the screen (which shows the
  * problem at the field before trying). `lastEventAt` is the latest attendance event of any child
- * still in: an `out` before it would leave that child in, since presence follows the latest event.
+ * still in, `lastShiftAt` the latest shift event of any volunteer still on duty: an `out` or
+ * `off` before it would leave them in, since presence follows the latest event.
  */
 export function checkOutTimeProblem(input: {
   day: string;
@@ -50,16 +53,29 @@ export function checkOutTimeProblem(input: {
   now: number;
   timeZone: string;
   lastEventAt: number | null;
+  lastShiftAt?: number | null;
 }): CheckOutTimeProblem | null {
-  const { day, checkOutAt, now, timeZone, lastEventAt } = input;
+  const { day, checkOutAt, now, timeZone, lastEventAt, lastShiftAt = null } = input;
   if (!Number.isSafeInteger(checkOutAt) || checkOutAt < EARLIEST || checkOutAt > LATEST) return 'not-a-time';
   if (centreDay(checkOutAt, timeZone) !== day) return 'other-day';
   if (checkOutAt > now) return 'future';
   if (lastEventAt !== null && checkOutAt < lastEventAt) return 'before-check-in';
+  if (lastShiftAt !== null && checkOutAt < lastShiftAt) return 'before-sign-on';
   return null;
 }
 
 export type StillCheckedIn = { childId: string; since: number; lastEventAt: number };
+
+/** Who is still in among `events`, with when they came and their latest event. */
+function stillIn(events: readonly PresenceEvent[]): { subjectId: string; since: number; lastEventAt: number }[] {
+  const present = presentAt(events);
+  const last = new Map<string, number>();
+  for (const event of events) {
+    if (event.deleted || !present.has(event.subjectId)) continue;
+    last.set(event.subjectId, Math.max(last.get(event.subjectId) ?? event.at, event.at));
+  }
+  return [...present].map(([subjectId, presence]) => ({ subjectId, since: presence.since, lastEventAt: last.get(subjectId) ?? presence.since }));
+}
 
 /**
  * The children still in on `day`, from the attendance events alone: a child whose record has not
@@ -67,13 +83,20 @@ export type StillCheckedIn = { childId: string; since: number; lastEventAt: numb
  */
 export async function loadStillCheckedIn(database: DaybookDatabase, day: string): Promise<StillCheckedIn[]> {
   const events = await database.attendance.where('day').equals(day).toArray();
-  const present = presentAt(fromAttendance(events));
-  const last = new Map<string, number>();
-  for (const event of events) {
-    if (event.deleted || event.childId === undefined || event.at === undefined || !present.has(event.childId)) continue;
-    last.set(event.childId, Math.max(last.get(event.childId) ?? event.at, event.at));
-  }
-  return [...present].map(([childId, presence]) => ({ childId, since: presence.since, lastEventAt: last.get(childId) ?? presence.since }));
+  return stillIn(fromAttendance(events)).map(({ subjectId, ...rest }) => ({ childId: subjectId, ...rest }));
+}
+
+export type StillOnDuty = { volunteerId: string; since: number; lastEventAt: number };
+
+/** The volunteers still on duty on `day`, from the shift events alone, as for the children. */
+export async function loadStillOnDuty(database: DaybookDatabase, day: string): Promise<StillOnDuty[]> {
+  const events = await database.shifts.where('day').equals(day).toArray();
+  return stillIn(fromShifts(events)).map(({ subjectId, ...rest }) => ({ volunteerId: subjectId, ...rest }));
+}
+
+/** The sessions of `day` still running. */
+async function loadRunningSessions(database: DaybookDatabase, day: string): Promise<Stored<'sessions'>[]> {
+  return (await database.sessions.where('day').equals(day).toArray()).filter((session) => !session.deleted && sessionState(session) === 'running');
 }
 
 async function assertLead(database: DaybookDatabase, action: string): Promise<void> {
@@ -98,12 +121,17 @@ export type DayClosing = {
   checkedOut: { childId: string; eventId: string }[];
   /** The running sessions those children were taken out of. */
   sessionChanges: SessionChange[];
+  /** The volunteers signed off, and the `off` event written for each. */
+  signedOff: { volunteerId: string; eventId: string }[];
+  /** The sessions the close ended. */
+  endedSessions: SessionChange[];
 };
 
 /**
- * Checks out every child still in on `day` at `checkOutAt` and signs the day off, in one
- * transaction: a crash part-way leaves the day open with every child as they were, never a
- * closed day with children still in.
+ * Closes `day` (product.md, Close the day): checks out every child still in at `checkOutAt`,
+ * ends the running sessions and signs the volunteers still on duty off at that same time, and
+ * signs the day off, in one transaction: a crash part-way leaves the day open with everyone as
+ * they were, never a closed day with children in, volunteers on duty or sessions running.
  */
 export function closeDay(database: DaybookDatabase, input: CloseDayInput, now = Date.now()): Promise<DayClosing> {
   return inWriteTransaction(database, async () => {
@@ -118,9 +146,9 @@ export function closeDay(database: DaybookDatabase, input: CloseDayInput, now = 
     await assertDayWritable(database, day);
 
     const { timeZone } = await loadSettings(database);
-    const still = await loadStillCheckedIn(database, day);
-    const lastEventAt = still.length > 0 ? Math.max(...still.map((child) => child.lastEventAt)) : null;
-    const problem = checkOutTimeProblem({ day, checkOutAt, now, timeZone, lastEventAt });
+    const [still, onDuty, running] = await Promise.all([loadStillCheckedIn(database, day), loadStillOnDuty(database, day), loadRunningSessions(database, day)]);
+    const latest = (list: readonly { lastEventAt: number }[]) => (list.length > 0 ? Math.max(...list.map((entry) => entry.lastEventAt)) : null);
+    const problem = checkOutTimeProblem({ day, checkOutAt, now, timeZone, lastEventAt: latest(still), lastShiftAt: latest(onDuty) });
     if (problem) throw new CheckOutTimeError(problem);
 
     const checkedOut: DayClosing['checkedOut'] = [];
@@ -137,8 +165,23 @@ export function closeDay(database: DaybookDatabase, input: CloseDayInput, now = 
     // can sort after our check-out and leave its child in. Rolling back beats a closed day with a
     // child still in it; a minute later works.
     if (still.length > 0 && (await loadStillCheckedIn(database, day)).length > 0) throw new CheckOutTimeError('before-check-in');
+
+    const endedSessions: SessionChange[] = [];
+    for (const session of running) {
+      // A session that started after the chosen time (a clock running behind) ends as it starts.
+      const endedAt = Math.max(checkOutAt, session.startedAt ?? checkOutAt);
+      await writeInTransaction(database, 'sessions', session.id, { endedAt }, { now });
+      endedSessions.push({ day, before: [{ table: 'sessions', id: session.id, fields: { endedAt: null } }] });
+    }
+    const signedOff: DayClosing['signedOff'] = [];
+    for (const { volunteerId } of onDuty) {
+      const event = await writeInTransaction(database, 'shifts', uuidv7(now), { volunteerId, day, kind: 'off', at: checkOutAt, deleted: false }, { create: true, fresh: true, now });
+      signedOff.push({ volunteerId, eventId: event.id });
+    }
+    if (onDuty.length > 0 && (await loadStillOnDuty(database, day)).length > 0) throw new CheckOutTimeError('before-sign-on');
+
     const close = await writeInTransaction(database, 'dayCloses', dayCloseId(day), { day, closedAt: now, closedBy, notes, deleted: false }, { create: true, now });
-    return { day, close, checkedOut, sessionChanges };
+    return { day, close, checkedOut, sessionChanges, signedOff, endedSessions };
   });
 }
 
@@ -168,13 +211,16 @@ export function undoReopenDay(database: DaybookDatabase, day: string, now = Date
 }
 
 /**
- * Undo of a close: reopens the day, voids the check-outs the close made and puts those children
- * back in their sessions, in one transaction, so everything is as before the close.
+ * Undo of a close: reopens the day, voids the sign-offs and check-outs the close made, runs the
+ * sessions it ended again and puts the children back in them, in one transaction, so everything
+ * is as before the close.
  */
 export function undoCloseDay(database: DaybookDatabase, closing: DayClosing, now = Date.now()): Promise<void> {
   return inWriteTransaction(database, async () => {
     await assertLead(database, 'reopen');
     await writeInTransaction(database, 'dayCloses', closing.close.id, { deleted: true }, { now });
+    for (const { eventId } of closing.signedOff) await writeInTransaction(database, 'shifts', eventId, { deleted: true }, { now });
+    for (const change of closing.endedSessions) await undoSessionChange(database, change, now);
     for (const { eventId } of closing.checkedOut) await writeInTransaction(database, 'attendance', eventId, { deleted: true }, { now });
     for (const change of closing.sessionChanges) await undoSessionChange(database, change, now);
   });

@@ -30,6 +30,8 @@ function timeMessage(problem: CheckOutTimeProblem, m: CloseMessages): string {
       return m('timeFuture');
     case 'before-check-in':
       return m('timeBeforeCheckIn');
+    case 'before-sign-on':
+      return m('timeBeforeSignOn');
   }
 }
 

@@ -84,7 +84,7 @@ describe('Close the day: a lead closes', () => {
     await user.type(screen.getByLabelText('Notes (no names)'), 'Quiet day, rain.');
     await user.click(screen.getByRole('button', { name: 'Close the day' }));
 
-    expect(await screen.findByText('Day closed. Children checked out at 17:00: 2.')).toBeInTheDocument();
+    expect(await screen.findByText('Day closed at 17:00: 2 children checked out, 1 volunteer signed off.')).toBeInTheDocument();
     const closed = await screen.findByRole('region', { name: 'This day is closed' });
     expect(within(closed).getByText('Closed at 17:30 by Amira.')).toBeInTheDocument();
     expect(within(closed).getByText('Quiet day, rain.')).toBeInTheDocument();
@@ -97,13 +97,26 @@ describe('Close the day: a lead closes', () => {
     expect(await db.dayCloses.get(`day-${TODAY}`)).toMatchObject({ closedBy: 'v-amira', notes: 'Quiet day, rain.', closedAt: at('17:30') });
   });
 
+  it('says beforehand that closing also signs off who is on duty and ends running sessions, and does it', async () => {
+    await volunteer('v-amira', 'Amira', TODAY);
+    await writeRecord(db, 'sessions', 'session-art', { day: TODAY, activity: 'art', startedAt: at('14:00'), endedAt: null, deleted: false }, { create: true, now: at('14:00') });
+    const user = renderClose();
+    const also = await screen.findByRole('region', { name: 'Closing also' });
+    expect(within(also).getByText('Signs off the volunteers still on duty: Amira.')).toBeInTheDocument();
+    expect(await within(also).findByText('Ends the sessions still running: Art.')).toBeInTheDocument();
+    await user.click(screen.getByRole('radio', { name: 'Amira' }));
+    await user.click(screen.getByRole('button', { name: 'Close the day' }));
+    expect(await screen.findByText('Day closed at 17:30: 1 volunteer signed off, 1 session ended.')).toBeInTheDocument();
+    expect(await db.sessions.get('session-art')).toMatchObject({ endedAt: at('17:30') });
+  });
+
   it('Undo of a close reopens the day and brings the children back', async () => {
     await volunteer('v-amira', 'Amira', TODAY);
     await childIn(4100, '10:00');
     const user = renderClose();
     await user.click(await screen.findByRole('radio', { name: 'Amira' }));
     await user.click(screen.getByRole('button', { name: 'Close the day' }));
-    expect(await screen.findByText('Day closed. Children checked out at 17:30: 1.')).toBeInTheDocument();
+    expect(await screen.findByText('Day closed at 17:30: 1 child checked out, 1 volunteer signed off.')).toBeInTheDocument();
 
     await user.click(screen.getByRole('button', { name: 'Undo' }));
     expect(await screen.findByText('Undone')).toBeInTheDocument();
@@ -152,7 +165,7 @@ describe('Close the day: a lead closes', () => {
     await user.click(await screen.findByRole('radio', { name: 'Amira' }));
     expect(timeField()).toHaveValue('17:30');
     await user.click(screen.getByRole('button', { name: 'Close the day' }));
-    expect(await screen.findByText('Day closed. Children checked out at 17:30: 1.')).toBeInTheDocument();
+    expect(await screen.findByText('Day closed at 17:30: 1 child checked out, 1 volunteer signed off.')).toBeInTheDocument();
     const out = (await db.attendance.toArray()).find((event) => event.kind === 'out');
     expect(out?.at).toBe(at('17:30') + 40_000);
   });
@@ -174,7 +187,7 @@ describe('Close the day: a lead closes', () => {
 
     await user.click(screen.getByRole('radio', { name: 'Amira' }));
     await user.click(screen.getByRole('button', { name: 'Close the day' }));
-    expect(await screen.findByText('Day closed. Children checked out at 18:00: 1.')).toBeInTheDocument();
+    expect(await screen.findByText('Day closed at 18:00: 1 child checked out.')).toBeInTheDocument();
     expect(await screen.findByText('Closed on Tuesday, November 24 at 17:30 by Amira.')).toBeInTheDocument();
     const out = (await db.attendance.toArray()).find((event) => event.kind === 'out');
     expect(out).toMatchObject({ childId: left, day: YESTERDAY, at: at('18:00', YESTERDAY) });

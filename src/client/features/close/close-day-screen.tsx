@@ -1,13 +1,15 @@
 import { useState } from 'react';
 import { centreDay, localTime } from '../../../shared/dates';
 import { repositories } from '../../db/db';
-import { CheckOutTimeError, type CheckOutTimeProblem } from '../../db/repositories/day-close';
+import { CheckOutTimeError, type CheckOutTimeProblem, type DayClosing } from '../../db/repositories/day-close';
 import { useDeviceRole } from '../../db/hooks/access';
 import { useCentreSettings, useNow } from '../../db/hooks/settings';
-import { usePresentChildren } from '../../db/hooks/presence';
+import { useOnDuty, usePresentChildren } from '../../db/hooks/presence';
+import { useSessionsOfDay } from '../../db/hooks/sessions';
 import { useI18n } from '../../i18n/i18n';
 import { ActionNotice, useActions } from '../../ui/actions';
 import { ClosedDay } from './closed-day';
+import { ClosingAlso } from './closing-also';
 import { CloseDayForm, type CloseRequest } from './close-day-form';
 import { DayPicker } from './day-picker';
 import { formatDay } from '../../ui/format-day';
@@ -29,18 +31,32 @@ export function CloseDayScreen() {
   const day = chosen ?? today;
   const closed = useClosedDay(day);
   const present = usePresentChildren(day);
+  const onDuty = useOnDuty(day);
+  const sessions = useSessionsOfDay(day);
+  const activityLabel = (id: string | undefined) => settings.activityTypes.find((type) => type.id === id)?.label ?? id ?? '';
   const volunteers = useSignOffVolunteers(day);
   const earlier = useDaysToClose(today);
   const actions = useActions();
 
   // The chosen day stays a choice once closed, so the lead can still see it and reopen it.
   const days = [...new Set([today, ...(chosen ? [chosen] : []), ...(earlier ?? [])])].sort().reverse();
+  /** "Day closed at 18:00: 2 children checked out, 1 volunteer signed off." Only what happened. */
+  const closedNotice = (closing: DayClosing, time: string) => {
+    const count = (n: number, one: Parameters<typeof m>[0], many: Parameters<typeof m>[0]) => (n === 0 ? [] : [n === 1 ? m(one) : m(many, { n })]);
+    const what = [
+      ...count(closing.checkedOut.length, 'childOut', 'childrenOut'),
+      ...count(closing.signedOff.length, 'volunteerOff', 'volunteersOff'),
+      ...count(closing.endedSessions.length, 'sessionEnded', 'sessionsEnded'),
+    ];
+    return what.length === 0 ? m('closedNoticeEmpty', { time }) : m('closedNotice', { time, what: what.join(', ') });
+  };
+
   const close = async (request: CloseRequest): Promise<CheckOutTimeProblem | null> => {
     let timeProblem: CheckOutTimeProblem | null = null;
     await actions.run(
       () => repositories.closeDay({ day, ...request }),
       (closing) => ({
-        text: m('closedNotice', { time: localTime(request.checkOutAt, timeZone), n: closing.checkedOut.length }),
+        text: closedNotice(closing, localTime(request.checkOutAt, timeZone)),
         undo: () => repositories.undoCloseDay(closing),
       }),
       {
@@ -74,6 +90,7 @@ export function CloseDayScreen() {
       ) : (
         <>
           <StillCheckedIn present={present ?? []} timeZone={timeZone} />
+          <ClosingAlso onDuty={onDuty ?? []} sessions={sessions ?? []} activityLabel={activityLabel} />
           {isLead && volunteers && (
             <CloseDayForm
               key={day}
