@@ -125,3 +125,53 @@ describe('applyPullPage', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe('changes that reach a closed day late', () => {
+  const DAY = '2026-11-24';
+  const change = (cursor: number, table: PullResponse['changes'][number]['table'], id: string, ms: number, fields: Record<string, unknown>) => ({
+    cursor,
+    table,
+    id,
+    fields,
+    hlcs: Object.fromEntries(Object.keys(fields).map((key) => [key, remote(ms)])),
+  });
+  const close = (cursor: number, ms: number, deleted = false) => change(cursor, 'dayCloses', `day-${DAY}`, ms, { day: DAY, closedAt: ms, closedBy: 'v1', notes: '', deleted });
+  const checkIn = (cursor: number, id: string, ms: number, day = DAY) => change(cursor, 'attendance', id, ms, { childId: 'child-4173KL', day, kind: 'in', at: ms, deleted: false });
+  const late = async () => (await database.lateArrivals.toArray()).map((row) => `${row.table}/${row.id}`).sort();
+
+  it('are listed when the day was already closed here', async () => {
+    await applyPullPage(database, page([close(1, T0 + 8 * HOUR)]), T0 + 9 * HOUR);
+    await applyPullPage(database, page([checkIn(2, 'a1', T0 + 7 * HOUR), checkIn(3, 'a2', T0 + 7 * HOUR, '2026-11-25')]), T0 + 10 * HOUR);
+    expect(await late()).toEqual(['attendance/a1']);
+    expect(await database.lateArrivals.get('attendance/a1')).toMatchObject({ day: DAY, arrivedAt: T0 + 10 * HOUR });
+  });
+
+  it('are told by their order in a page: after the close is late, before it is not', async () => {
+    await applyPullPage(database, page([checkIn(1, 'before', T0 + HOUR), close(2, T0 + 8 * HOUR), checkIn(3, 'after', T0 + 2 * HOUR)]), T0 + 9 * HOUR);
+    expect(await late()).toEqual(['attendance/after']);
+  });
+
+  it('are not listed for a day reopened, or never closed', async () => {
+    await applyPullPage(database, page([close(1, T0 + 8 * HOUR, true)]), T0 + 9 * HOUR);
+    await applyPullPage(database, page([checkIn(2, 'a1', T0 + 7 * HOUR)]), T0 + 10 * HOUR);
+    expect(await late()).toEqual([]);
+  });
+
+  it('include a child added to a session of that day, the session known here or arriving with it', async () => {
+    await writeRecord(database, 'sessions', 's1', { day: DAY, activity: 'art', startedAt: T0, endedAt: T0 + HOUR }, { create: true, now: T0 });
+    await applyPullPage(database, page([close(1, T0 + 8 * HOUR)]), T0 + 9 * HOUR);
+    const session2 = change(2, 'sessions', 's2', T0 + 2 * HOUR, { day: DAY, activity: 'music', startedAt: T0 + 2 * HOUR, endedAt: null, deleted: false });
+    const joins = [
+      change(3, 'participations', 's1:child-4173KL', T0 + HOUR, { sessionId: 's1', childId: 'child-4173KL', deleted: false }),
+      change(4, 'participations', 's2:child-4173KL', T0 + 2 * HOUR, { sessionId: 's2', childId: 'child-4173KL', deleted: false }),
+    ];
+    await applyPullPage(database, page([session2, ...joins]), T0 + 10 * HOUR);
+    expect(await late()).toEqual(['participations/s1:child-4173KL', 'participations/s2:child-4173KL', 'sessions/s2']);
+  });
+
+  it('are listed once: the same page again adds nothing and keeps when it first arrived', async () => {
+    await applyPullPage(database, page([close(1, T0 + 8 * HOUR), checkIn(2, 'a1', T0 + 7 * HOUR)]), T0 + 9 * HOUR);
+    await applyPullPage(database, page([close(1, T0 + 8 * HOUR), checkIn(2, 'a1', T0 + 7 * HOUR)]), T0 + 11 * HOUR);
+    expect(await database.lateArrivals.toArray()).toEqual([{ key: 'attendance/a1', day: DAY, table: 'attendance', id: 'a1', arrivedAt: T0 + 9 * HOUR }]);
+  });
+});

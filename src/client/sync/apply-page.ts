@@ -1,7 +1,8 @@
 import { formatHlc, parseHlc, receive } from '../../shared/hlc';
 import { mergeReplicas, type Replica } from '../../shared/merge';
 import type { Change, PullResponse, TableName } from '../../shared/schema';
-import { SYNCED_TABLES, type DaybookDatabase, type MetaRow, type Stored } from '../db/core/database';
+import { dayCloseId } from '../../shared/ids';
+import { SYNCED_TABLES, type DaybookDatabase, type LateArrival, type MetaRow, type Stored } from '../db/core/database';
 import { forgetDaysTouched } from '../db/core/day-facts';
 import { fromReplica, toReplica } from '../db/core/replica';
 
@@ -29,7 +30,7 @@ function incomingReplica(change: Change): Replica {
 
 const EMPTY: Replica = { fields: {}, hlcs: {} };
 
-type Merged = { rows: Stored<TableName>[]; before: (Stored<TableName> | undefined)[] };
+type Merged = { rows: Stored<TableName>[]; before: (Stored<TableName> | undefined)[]; cursors: number[] };
 
 /** Merges one table's changes into its rows; returns the rows that changed, and what they were. */
 async function mergeTable(database: DaybookDatabase, table: TableName, changes: readonly Change[]): Promise<Merged> {
@@ -38,6 +39,7 @@ async function mergeTable(database: DaybookDatabase, table: TableName, changes: 
   const rows = await store.bulkGet(ids);
   const replicas = new Map<string, Replica>();
   const changed = new Set<string>();
+  const cursorOf = new Map<string, number>();
   ids.forEach((id, i) => {
     const row = rows[i];
     if (row) replicas.set(id, toReplica(row));
@@ -49,9 +51,14 @@ async function mergeTable(database: DaybookDatabase, table: TableName, changes: 
     if (merged === current) continue;
     replicas.set(change.id, merged);
     changed.add(change.id);
+    cursorOf.set(change.id, change.cursor);
   }
   const before = new Map(ids.map((id, i) => [id, rows[i]]));
-  return { rows: [...changed].map((id) => fromReplica(id, replicas.get(id)!)), before: [...changed].map((id) => before.get(id)) };
+  return {
+    rows: [...changed].map((id) => fromReplica(id, replicas.get(id)!)),
+    before: [...changed].map((id) => before.get(id)),
+    cursors: [...changed].map((id) => cursorOf.get(id)!),
+  };
 }
 
 /** The device was enrolled again (maybe elsewhere) while a page from the old server was on its way. */
@@ -70,7 +77,7 @@ export class EnrolmentChangedError extends Error {
  */
 export function applyPullPage(database: DaybookDatabase, page: PullResponse, wallNow: number, token?: string): Promise<number> {
   const serverOffset = page.serverTime - wallNow;
-  return database.transaction('rw', [...SYNCED_TABLES, 'meta', 'dayFacts'], async () => {
+  return database.transaction('rw', [...SYNCED_TABLES, 'meta', 'dayFacts', 'lateArrivals'], async () => {
     if (token !== undefined) {
       const enrolment = await database.meta.get('enrolment');
       if (enrolment?.key !== 'enrolment' || enrolment.token !== token) throw new EnrolmentChangedError('the device was enrolled again during the sync');
@@ -97,6 +104,8 @@ export function applyPullPage(database: DaybookDatabase, page: PullResponse, wal
     ];
     if (clock !== last) meta.push({ key: 'clock', hlc: formatHlc(clock) });
     const tables = [...byTable.keys()];
+    const changedRows = tables.flatMap((table, i) => merged[i]!.rows.map((row, j) => ({ table, row, cursor: merged[i]!.cursors[j]! })));
+    const late = await lateArrivals(database, changedRows, wallNow);
     const writes: Promise<unknown>[] = [
       database.meta.bulkPut(meta),
       forgetDaysTouched(
@@ -108,7 +117,58 @@ export function applyPullPage(database: DaybookDatabase, page: PullResponse, wal
       const { rows } = merged[i]!;
       if (rows.length > 0) writes.push(database.table(table).bulkPut(rows));
     });
+    if (late.length > 0) writes.push(database.lateArrivals.bulkPut(late));
     await Promise.all(writes);
     return page.changes.length;
+  });
+}
+
+/** A field of a row of any table, when it is text (pulled rows are not checked against this version's schema). */
+function text(row: object, key: string): string | undefined {
+  const value: unknown = (row as Record<string, unknown>)[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The tables whose records belong to a day a lead closes (participations by their session's). */
+const DAY_RECORDS: ReadonlySet<TableName> = new Set(['attendance', 'shifts', 'sessions', 'participations']);
+
+/**
+ * The changed records of this page that reached a day already closed (product.md, Close the day:
+ * kept, never refused, and listed for the lead): closed on this tablet before the page, or by a
+ * close earlier in the page (cursors follow the server's commit order). Read in the page's
+ * transaction, before its rows are written.
+ */
+async function lateArrivals(
+  database: DaybookDatabase,
+  changed: readonly { table: TableName; row: Stored<TableName>; cursor: number }[],
+  arrivedAt: number,
+): Promise<LateArrival[]> {
+  const candidates = changed.filter((change) => DAY_RECORDS.has(change.table));
+  if (candidates.length === 0) return [];
+  // A participation's day is its session's: in this page, or already on the tablet.
+  const sessionIds = [...new Set(candidates.flatMap(({ table, row }) => (table === 'participations' ? (text(row, 'sessionId') ?? []) : [])))];
+  const pageSessions = new Map(changed.filter((change) => change.table === 'sessions').map((change) => [change.row.id, text(change.row, 'day')]));
+  const storedSessions = await database.sessions.bulkGet(sessionIds.filter((id) => !pageSessions.has(id)));
+  const sessionDay = new Map<string, string | undefined>([...storedSessions.flatMap((session) => (session ? [[session.id, session.day] as const] : [])), ...pageSessions]);
+  const dayOf = ({ table, row }: { table: TableName; row: Stored<TableName> }): string | undefined => {
+    if (table !== 'participations') return text(row, 'day');
+    const sessionId = text(row, 'sessionId');
+    return sessionId === undefined ? undefined : sessionDay.get(sessionId);
+  };
+  const days = [...new Set(candidates.flatMap((change) => dayOf(change) ?? []))];
+  if (days.length === 0) return [];
+  const closedBefore = await database.dayCloses.bulkGet(days.map(dayCloseId));
+  const closedHere = new Set(days.filter((_, i) => closedBefore[i] !== undefined && closedBefore[i].deleted !== true));
+  const closedInPage = new Map<string, number>();
+  for (const change of changed) {
+    const day = text(change.row, 'day');
+    if (change.table === 'dayCloses' && change.row.deleted !== true && day !== undefined) closedInPage.set(day, change.cursor);
+  }
+  return candidates.flatMap((change) => {
+    const day = dayOf(change);
+    if (day === undefined) return [];
+    const closeCursor = closedInPage.get(day);
+    const late = closedHere.has(day) || (closeCursor !== undefined && change.cursor > closeCursor);
+    return late ? [{ key: `${change.table}/${change.row.id}`, day, table: change.table, id: change.row.id, arrivedAt }] : [];
   });
 }

@@ -1,7 +1,8 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { Role } from '../../../shared/schema';
-import type { Enrolment } from '../core/database';
+import type { Enrolment, Stored } from '../core/database';
 import { db } from '../db';
+import { loadDayClose } from '../repositories/day-close';
 import { isDayClosed } from '../repositories/day-guard';
 import { loadDeviceRole } from '../repositories/device';
 import { loadEnrolment } from '../repositories/sync-state';
@@ -28,4 +29,9 @@ export function useDayAccess(day: string): DayAccess {
   if (!state) return 'loading';
   if (!state.closed) return 'open';
   return state.role === 'lead' ? 'closed-lead' : 'read-only';
+}
+
+/** The day's sign-off, live: null while the day is open, undefined while it is read. */
+export function useDayClose(day: string): Stored<'dayCloses'> | null | undefined {
+  return useLiveQuery(async () => (await loadDayClose(db, day)) ?? null, [day]);
 }

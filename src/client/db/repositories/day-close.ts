@@ -256,3 +256,62 @@ export async function loadClosedDay(database: DaybookDatabase, day: string): Pro
   const volunteer = await database.volunteers.get(close.closedBy);
   return { day, closedAt: close.closedAt, closedBy: close.closedBy, closedByName: volunteer?.displayName ?? null, notes: close.notes ?? '' };
 }
+
+/** A change that reached a closed day late, as Close day lists it. */
+export type LateArrivalView =
+  | { key: string; kind: 'check-in' | 'check-out'; code: string | null; at: number; deleted: boolean }
+  | { key: string; kind: 'sign-on' | 'sign-off'; name: string | null; at: number; deleted: boolean }
+  | { key: string; kind: 'session'; activity: string | null; at: number; deleted: boolean }
+  | { key: string; kind: 'participant'; code: string | null; activity: string | null; deleted: boolean };
+
+/**
+ * What reached `day` after this tablet knew it was closed (written by sync/apply-page.ts), with
+ * what each change was, oldest first. Codes and names may be missing while their records sync.
+ */
+export async function loadLateArrivals(database: DaybookDatabase, day: string): Promise<LateArrivalView[]> {
+  const arrivals = (await database.lateArrivals.where('day').equals(day).toArray()).sort((a, b) => a.arrivedAt - b.arrivedAt || a.key.localeCompare(b.key));
+  const ids = (table: string) => arrivals.filter((arrival) => arrival.table === table).map((arrival) => arrival.id);
+  const [attendance, shifts, sessions, participations] = await Promise.all([
+    database.attendance.bulkGet(ids('attendance')),
+    database.shifts.bulkGet(ids('shifts')),
+    database.sessions.bulkGet(ids('sessions')),
+    database.participations.bulkGet(ids('participations')),
+  ]);
+  const byId = <R extends { id: string }>(rows: (R | undefined)[]) => new Map(rows.flatMap((row) => (row ? [[row.id, row] as const] : [])));
+  const events = byId(attendance);
+  const shiftEvents = byId(shifts);
+  const participationRows = byId(participations);
+  const sessionRows = byId([...sessions, ...(await database.sessions.bulkGet([...participationRows.values()].map((row) => row.sessionId ?? '')))]);
+  const childIds = [...events.values(), ...participationRows.values()].map((row) => row.childId ?? '');
+  const children = byId(await database.children.bulkGet(childIds));
+  const volunteers = byId(await database.volunteers.bulkGet([...shiftEvents.values()].map((row) => row.volunteerId ?? '')));
+  return arrivals.flatMap((arrival): LateArrivalView[] => {
+    const { key } = arrival;
+    if (arrival.table === 'attendance') {
+      const event = events.get(arrival.id);
+      if (!event?.at) return [];
+      const code = children.get(event.childId ?? '')?.code ?? null;
+      return [{ key, kind: event.kind === 'out' ? 'check-out' : 'check-in', code, at: event.at, deleted: event.deleted === true }];
+    }
+    if (arrival.table === 'shifts') {
+      const event = shiftEvents.get(arrival.id);
+      if (!event?.at) return [];
+      const name = volunteers.get(event.volunteerId ?? '')?.displayName ?? null;
+      return [{ key, kind: event.kind === 'off' ? 'sign-off' : 'sign-on', name, at: event.at, deleted: event.deleted === true }];
+    }
+    if (arrival.table === 'sessions') {
+      const session = sessionRows.get(arrival.id);
+      if (!session?.startedAt) return [];
+      return [{ key, kind: 'session', activity: session.activity ?? null, at: session.startedAt, deleted: session.deleted === true }];
+    }
+    const row = participationRows.get(arrival.id);
+    if (!row) return [];
+    const code = children.get(row.childId ?? '')?.code ?? null;
+    return [{ key, kind: 'participant', code, activity: sessionRows.get(row.sessionId ?? '')?.activity ?? null, deleted: row.deleted === true }];
+  });
+}
+
+/** The lead has read the list of late arrivals for `day`: it goes (the records stay). */
+export async function clearLateArrivals(database: DaybookDatabase, day: string): Promise<void> {
+  await database.lateArrivals.where('day').equals(day).delete();
+}

@@ -58,6 +58,7 @@ export function createRepositories(database: DaybookDatabase) {
       undoCloseDay: dayClose.undoCloseDay,
       reopenDay: dayClose.reopenDay,
       undoReopenDay: dayClose.undoReopenDay,
+      clearLateArrivals: dayClose.clearLateArrivals,
     }),
     // Generic over the key, which binding would lose: a key's value type stays checked.
     saveSetting: <K extends SettingKey>(key: K, value: SettingValue<K>, now?: number) => settings.saveSetting(database, key, value, now),

@@ -7,6 +7,7 @@ import { atLocalTime } from '../../../shared/dates';
 import { checkIn } from '../../db/repositories/attendance';
 import { registerChild } from '../../db/repositories/children';
 import { closeDay } from '../../db/repositories/day-close';
+import { applyPullPage } from '../../sync/apply-page';
 import { db } from '../../db/db';
 import { enrolAs } from '../../db/testing';
 import { loadPresentChildren } from '../../db/repositories/presence';
@@ -273,3 +274,28 @@ describe('Close the day: accessibility', () => {
     expect(await axeViolations()).toEqual([]);
   });
 });
+
+describe('Close the day: changes that arrive after closing', () => {
+  it('lists them for the lead, with the child still in, and the lead can clear the list', async () => {
+    await volunteer('v-amira', 'Amira', TODAY);
+    const code4100 = issueCode('K', 4100);
+    await registerChild(db, code4100, profile, at('09:00'));
+    await closeDay(db, { day: TODAY, checkOutAt: at('17:00'), closedBy: 'v-amira' }, at('17:10'));
+    // A tablet that had been offline checked the child in at 16:45: it reaches this tablet now.
+    const hlc = `${at('16:45')}-0000-bbbbbbbbbbbbbbbb`;
+    const fields = { childId: `child-${code4100}`, day: TODAY, kind: 'in', at: at('16:45'), deleted: false };
+    await applyPullPage(db, { changes: [{ cursor: 9, table: 'attendance', id: 'late-1', fields, hlcs: Object.fromEntries(Object.keys(fields).map((key) => [key, hlc])) }], nextCursor: 9, hasMore: false, serverTime: at('17:30') }, at('17:30'));
+
+    const user = renderClose();
+    const late = await screen.findByRole('region', { name: 'Arrived after closing' });
+    expect(within(late).getByText('1 check-in arrived after closing.')).toBeInTheDocument();
+    expect(within(late).getByText(`${code(4100)} checked in at 16:45`)).toBeInTheDocument();
+    const stillHere = await screen.findByRole('region', { name: 'Still checked in on this closed day' });
+    expect(within(stillHere).getByText(code(4100))).toBeInTheDocument();
+
+    await user.click(within(late).getByRole('button', { name: 'Clear this list' }));
+    await vi.waitFor(() => expect(screen.queryByRole('region', { name: 'Arrived after closing' })).not.toBeInTheDocument());
+    expect(await db.attendance.get('late-1')).toMatchObject({ kind: 'in', deleted: false });
+  });
+});
+

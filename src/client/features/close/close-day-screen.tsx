@@ -10,12 +10,13 @@ import { useI18n } from '../../i18n/i18n';
 import { ActionNotice, useActions } from '../../ui/actions';
 import { ClosedDay } from './closed-day';
 import { ClosingAlso } from './closing-also';
+import { LateArrivals } from './late-arrivals';
 import { CloseDayForm, type CloseRequest } from './close-day-form';
 import { DayPicker } from './day-picker';
 import { formatDay } from '../../ui/format-day';
 import { useCloseMessages } from './messages';
 import { StillCheckedIn } from './still-checked-in';
-import { useClosedDay, useDaysToClose, useSignOffVolunteers } from './use-close-day';
+import { useClosedDay, useDaysToClose, useLateArrivals, useSignOffVolunteers } from '../../db/hooks/day-close';
 import './close.css';
 
 /** /close: the lead checks out every child still in, signs the day off, and can reopen it. */
@@ -26,12 +27,14 @@ export function CloseDayScreen() {
   const { timeZone } = settings;
   const now = useNow();
   const today = centreDay(now, timeZone);
-  const isLead = useDeviceRole() === 'lead';
+  const role = useDeviceRole();
+  const isLead = role === 'lead';
   const [chosen, setChosen] = useState<string | null>(null);
   const day = chosen ?? today;
   const closed = useClosedDay(day);
   const present = usePresentChildren(day);
   const onDuty = useOnDuty(day);
+  const late = useLateArrivals(day);
   const sessions = useSessionsOfDay(day);
   const activityLabel = (id: string | undefined) => settings.activityTypes.find((type) => type.id === id)?.label ?? id ?? '';
   const volunteers = useSignOffVolunteers(day);
@@ -84,9 +87,13 @@ export function CloseDayScreen() {
       <p className="close-day-date">{day === today ? `${m('today')}, ${formatDay(day, language)}` : formatDay(day, language)}</p>
       <ActionNotice actions={actions} />
       {days.length > 1 && <DayPicker days={days} today={today} value={day} onChange={setChosen} />}
-      {!isLead && <p className="lead-only">{m('leadOnly')}</p>}
-      {closed === undefined ? null : closed ? (
-        <ClosedDay closed={closed} timeZone={timeZone} onReopen={isLead ? reopen : null} />
+      {role === 'volunteer' && <p className="lead-only">{m('leadOnly')}</p>}
+      {closed === undefined || role === undefined ? null : closed ? (
+        <>
+          <ClosedDay closed={closed} timeZone={timeZone} onReopen={isLead ? reopen : null} />
+          <LateArrivals arrivals={late ?? []} timeZone={timeZone} activityLabel={activityLabel} onClear={isLead ? () => void repositories.clearLateArrivals(day) : null} />
+          {present && present.length > 0 && <StillCheckedIn present={present} timeZone={timeZone} title={m('stillInClosed')} />}
+        </>
       ) : (
         <>
           <StillCheckedIn present={present ?? []} timeZone={timeZone} />

@@ -4,15 +4,15 @@ import { localTime } from '../../../shared/dates';
 import type { PresentChild } from '../../db/repositories/presence';
 import { useCloseMessages } from './messages';
 
-type StillCheckedInProps = { present: readonly PresentChild[]; timeZone: string };
+type StillCheckedInProps = { present: readonly PresentChild[]; timeZone: string; title?: string };
 
 /** The children the close will check out, as tiles with their code and time in. */
-export function StillCheckedIn({ present, timeZone }: StillCheckedInProps) {
+export function StillCheckedIn({ present, timeZone, title }: StillCheckedInProps) {
   const m = useCloseMessages();
   const titleId = useId();
   return (
     <section className="panel still-in" aria-labelledby={titleId}>
-      <h2 id={titleId}>{m('stillInTitle')}</h2>
+      <h2 id={titleId}>{title ?? m('stillInTitle')}</h2>
       {present.length === 0 ? (
         <p className="empty">{m('stillInNone')}</p>
       ) : (

@@ -1,4 +1,4 @@
-import { addDays, daysInRange } from '../../../shared/dates';
+import { addDays, daysInRange, localTime } from '../../../shared/dates';
 import { AGE_BANDS, GENDERS, type CentreSettings } from '../../../shared/schema';
 import { useI18n } from '../../i18n/i18n';
 import { formatDay } from '../../ui/format-day';
@@ -8,6 +8,7 @@ import { KeyFigures } from './key-figures';
 import { useSummaryMessages } from './messages';
 import { PresenceChart } from './presence-chart';
 import { TrendChart } from './trend-chart';
+import { useDayClose } from '../../db/hooks/access';
 import { useRangeReport } from '../../db/hooks/summary';
 
 type DayViewProps = {
@@ -22,6 +23,7 @@ export function DayView({ day, today, settings, onDayChange }: DayViewProps) {
   const m = useSummaryMessages();
   const { language } = useI18n();
   const ready = useRangeReport([day]);
+  const close = useDayClose(day);
   // The trend waits for the day's own figures: on a slow tablet they are what the lead asked for.
   const month = useRangeReport(ready ? daysInRange(addDays(day, -29), day) : []);
   const summary = ready?.report.days[0];
@@ -44,7 +46,11 @@ export function DayView({ day, today, settings, onDayChange }: DayViewProps) {
         <p role="status">{m('loading')}</p>
       ) : (
         <>
-          {day === today && <p className="summary-note">{m('dayNotice')}</p>}
+          {close?.closedAt !== undefined ? (
+            <p className="summary-note">{m('dayClosedNotice', { time: localTime(close.closedAt, settings.timeZone) })}</p>
+          ) : close === null ? (
+            <p className="summary-note">{day === today ? m('dayNotice') : m('dayNotClosed')}</p>
+          ) : null}
           {summary.uniqueChildren === 0 && <p className="summary-note">{m('noData')}</p>}
           <KeyFigures summary={summary} timeZone={settings.timeZone} />
           <PresenceChart facts={facts} timeZone={settings.timeZone} openingHours={settings.openingHours} maxChildrenPerVolunteer={settings.ratioLimits.maxChildrenPerVolunteer} />

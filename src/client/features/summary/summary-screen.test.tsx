@@ -6,6 +6,7 @@ import { issueCode } from '../../../shared/codes';
 import { atLocalTime } from '../../../shared/dates';
 import { checkIn, checkOut } from '../../db/repositories/attendance';
 import { registerChild } from '../../db/repositories/children';
+import { closeDay } from '../../db/repositories/day-close';
 import { db } from '../../db/db';
 import { addParticipants, startSession } from '../../db/repositories/sessions';
 import { signOn } from '../../db/repositories/shifts';
@@ -73,7 +74,7 @@ describe('Summary: one day', () => {
     expect(await figure('Most at once')).toBe('2');
     expect(await figure('Average visit')).toBe('1 h 0 min');
     expect(await figure('Volunteers')).toBe('1');
-    expect(screen.getByText('Figures so far: the day is still open.')).toBeInTheDocument();
+    expect(await screen.findByText('Figures so far: the day is still open.')).toBeInTheDocument();
     const activities = screen.getByRole('region', { name: 'Sessions by activity' });
     expect(within(activities).getByText('Art')).toBeInTheDocument();
     expect(within(activities).getByText('Sessions: 1 · children: 1')).toBeInTheDocument();
@@ -83,6 +84,16 @@ describe('Summary: one day', () => {
 
     await act(() => childIn(4102, '12:00'));
     await vi.waitFor(async () => expect(await figure('Children')).toBe('3'));
+  });
+
+  it('reads a closed day as closed, with when it was signed off', async () => {
+    await childIn(4100, '10:00');
+    const amira = await addVolunteer(db, 'Amira', at('09:00'));
+    await closeDay(db, { day: TODAY, checkOutAt: at('17:00'), closedBy: amira.id }, at('17:20'));
+    renderSummary();
+    expect(await screen.findByText('The day is closed (signed off at 17:20): these are its figures.')).toBeInTheDocument();
+    expect(screen.queryByText('Figures so far: the day is still open.')).not.toBeInTheDocument();
+    expect(await figure('Average visit')).toBe('7 h 0 min');
   });
 
   it('goes back a day, where nobody came: zero figures and a sentence, not an error', async () => {

@@ -1,7 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import type { Stored } from '../../db/core/database';
-import { db } from '../../db/db';
-import { loadClosedDay, loadDaysToClose, loadSignOffVolunteers, type ClosedDayView } from '../../db/repositories/day-close';
+import type { Stored } from '../core/database';
+import { db } from '../db';
+import { loadClosedDay, loadDaysToClose, loadLateArrivals, loadSignOffVolunteers, type ClosedDayView, type LateArrivalView } from '../repositories/day-close';
 
 /** The day's sign-off, live: null while the day is open, undefined while loading. */
 export function useClosedDay(day: string): ClosedDayView | null | undefined {
@@ -16,4 +16,9 @@ export function useDaysToClose(today: string): string[] | undefined {
 /** The volunteers who may sign `day` off: those on duty first. */
 export function useSignOffVolunteers(day: string): Stored<'volunteers'>[] | undefined {
   return useLiveQuery(() => loadSignOffVolunteers(db, day), [day]);
+}
+
+/** What reached `day` after it was closed, live; undefined while loading. */
+export function useLateArrivals(day: string): LateArrivalView[] | undefined {
+  return useLiveQuery(() => loadLateArrivals(db, day), [day]);
 }
