@@ -93,12 +93,14 @@ describe.each(databases)('generated push bodies on $name', (database) => {
   let server: TestServer;
   let centreId: string;
   let tablet: EnrolledDevice;
+  let lead: EnrolledDevice;
 
   beforeAll(async () => {
     ({ store, dispose } = await database.open());
     server = await startServer(store);
     centreId = (await newCentre(store)).id;
     tablet = await enrolDevice(server, centreId);
+    lead = await enrolDevice(server, centreId, 'lead');
     // Something stored already, so "unchanged" is not just "still empty".
     await server.app.inject({ method: 'POST', url: '/api/v1/sync/push', headers: tablet.headers, payload: { protocol: 1, ops: [checkIn(1, 'kept')] } });
   });
@@ -152,20 +154,26 @@ describe.each(databases)('generated push bodies on $name', (database) => {
 
   it('lands or rejects every op of any content, one by one, never failing the batch', async () => {
     let seq = 1000;
+    // From a lead too: a volunteer's valid settings ops stop at LEAD_ONLY, a lead's reach the SQL.
+    const roles = new Set<EnrolledDevice['role']>();
     await fc.assert(
-      fc.asyncProperty(fc.array(anyOpContent, { minLength: 1, maxLength: 8 }), async (contents) => {
+      fc.asyncProperty(fc.array(anyOpContent, { minLength: 1, maxLength: 8 }), fc.boolean(), async (contents, fromLead) => {
+        const device = fromLead ? lead : tablet;
         const ops = contents.map((content) => ({ ...(typeof content === 'object' && content !== null ? content : { content }), seq: ++seq }));
-        const response = await server.app.inject({ method: 'POST', url: '/api/v1/sync/push', headers: tablet.headers, payload: { protocol: 1, ops } });
+        const response = await server.app.inject({ method: 'POST', url: '/api/v1/sync/push', headers: device.headers, payload: { protocol: 1, ops } });
         expect(response.statusCode, response.body).toBe(200);
         const answer = pushResponse.parse(response.json());
         expect(answer.ackedSeq).toBe(seq);
         for (const rejection of answer.rejected) {
-          expect(['INVALID_OP', 'CLOCK_AHEAD']).toContain(rejection.code);
+          expect(fromLead ? ['INVALID_OP', 'CLOCK_AHEAD'] : ['INVALID_OP', 'CLOCK_AHEAD', 'LEAD_ONLY']).toContain(rejection.code);
           expect(rejection.message.length).toBeGreaterThan(0);
         }
+        roles.add(device.role);
       }),
       { numRuns: 150 },
     );
+    // Both roles were tried (fast-check's runs are many; a role never drawn would test nothing).
+    expect(roles.size).toBe(2);
     // A key that would replace an object's prototype: the JSON parser refuses the whole body.
     const poisoned = await server.app.inject({
       method: 'POST',

@@ -1,6 +1,6 @@
 import type { Replica } from '../../shared/merge';
 import type { TableName } from '../../shared/schema/tables';
-import type { Rejection } from '../../shared/schema/wire';
+import type { Rejection, Role } from '../../shared/schema/wire';
 import type { Queryable } from './types';
 
 /**
@@ -22,13 +22,14 @@ export interface ChangedRecord extends StoredRecord {
   cursor: number;
 }
 
-/** The device's acknowledged seq, its row locked until the transaction ends; undefined if unknown. */
-export async function lockDevice(tx: Queryable, deviceId: string): Promise<{ ackedSeq: number; revoked: boolean } | undefined> {
-  const [row] = await tx.query<{ acked_seq: number; revoked: boolean }>(
-    'SELECT acked_seq, revoked_at IS NOT NULL AS revoked FROM devices WHERE id = $1 FOR UPDATE',
+/** The device's acknowledged seq, revocation and role, its row locked until the transaction ends; undefined if unknown. */
+export async function lockDevice(tx: Queryable, deviceId: string): Promise<{ ackedSeq: number; revoked: boolean; role: Role } | undefined> {
+  // devices.role is CHECKed to be 'lead' or 'volunteer' (migration 2).
+  const [row] = await tx.query<{ acked_seq: number; revoked: boolean; role: Role }>(
+    'SELECT acked_seq, revoked_at IS NOT NULL AS revoked, role FROM devices WHERE id = $1 FOR UPDATE',
     [deviceId],
   );
-  return row && { ackedSeq: row.acked_seq, revoked: row.revoked };
+  return row && { ackedSeq: row.acked_seq, revoked: row.revoked, role: row.role };
 }
 
 export async function saveAckedSeq(tx: Queryable, deviceId: string, ackedSeq: number, now: number): Promise<void> {
@@ -39,20 +40,23 @@ export async function saveAckedSeq(tx: Queryable, deviceId: string, ackedSeq: nu
   ]);
 }
 
+/** Why an op was refused, as rejected_ops keeps it (a rejection without the record it named). */
+export type RememberedRejection = Pick<Rejection, 'seq' | 'code' | 'message'>;
+
 /** Remembers why ops were rejected, so a retry of their push can say it again. */
-export async function saveRejections(tx: Queryable, deviceId: string, rejected: readonly Rejection[]): Promise<void> {
+export async function saveRejections(tx: Queryable, deviceId: string, rejected: readonly RememberedRejection[]): Promise<void> {
   if (rejected.length === 0) return;
   await tx.query(
     `INSERT INTO rejected_ops (device_id, seq, code, message)
      SELECT $1, r.seq, r.code, r.message FROM jsonb_to_recordset($2::jsonb) AS r(seq bigint, code text, message text)
      ON CONFLICT (device_id, seq) DO NOTHING`,
-    [deviceId, JSON.stringify(rejected)],
+    [deviceId, JSON.stringify(rejected.map(({ seq, code, message }) => ({ seq, code, message })))],
   );
 }
 
 /** The device's rejected ops with a seq from `fromSeq` to `toSeq`, in seq order. */
-export async function rejectionsBetween(tx: Queryable, deviceId: string, fromSeq: number, toSeq: number): Promise<Rejection[]> {
-  return tx.query<Rejection>('SELECT seq, code, message FROM rejected_ops WHERE device_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq', [
+export async function rejectionsBetween(tx: Queryable, deviceId: string, fromSeq: number, toSeq: number): Promise<RememberedRejection[]> {
+  return tx.query<RememberedRejection>('SELECT seq, code, message FROM rejected_ops WHERE device_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq', [
     deviceId,
     fromSeq,
     toSeq,
@@ -80,6 +84,22 @@ export async function lockRecords(tx: Queryable, centreId: string, keys: readonl
      WHERE r.centre_id = $1
      ORDER BY r.tbl, r.id
      FOR UPDATE OF r`,
+    [centreId, JSON.stringify(keys.map((key) => ({ tbl: key.table, id: key.id })))],
+  );
+  return rows.map((row) => ({ table: row.tbl, id: row.id, replica: { fields: row.fields, hlcs: row.hlcs } }));
+}
+
+/**
+ * The stored replicas among `keys`, as they stand in this transaction (its own upserts included),
+ * without locking them: what a push tells a device about the records whose ops it refused.
+ */
+export async function recordsNamed(q: Queryable, centreId: string, keys: readonly RecordKey[]): Promise<StoredRecord[]> {
+  if (keys.length === 0) return [];
+  const rows = await q.query<{ tbl: TableName; id: string; fields: Record<string, unknown>; hlcs: Record<string, string> }>(
+    `SELECT r.tbl, r.id, r.fields, r.hlcs
+     FROM records r
+     JOIN jsonb_to_recordset($2::jsonb) AS k(tbl text, id text) ON r.tbl = k.tbl AND r.id = k.id
+     WHERE r.centre_id = $1`,
     [centreId, JSON.stringify(keys.map((key) => ({ tbl: key.table, id: key.id })))],
   );
   return rows.map((row) => ({ table: row.tbl, id: row.id, replica: { fields: row.fields, hlcs: row.hlcs } }));

@@ -1,11 +1,14 @@
 import { parseHlc, MAX_AHEAD_MS } from '../../shared/hlc';
 import { mergeOp, type Replica } from '../../shared/merge';
-import { checkOp, type Op, type Rejection } from '../../shared/schema/wire';
+import { recordId, z } from '../../shared/schema/common';
+import { LEAD_ONLY_TABLES, tableName } from '../../shared/schema/tables';
+import { checkOp, type Op, type Rejection, type Role } from '../../shared/schema/wire';
 import { tokenRevoked } from '../auth';
 import {
   lockCentreForChanges,
   lockDevice,
   lockRecords,
+  recordsNamed,
   rejectionsBetween,
   saveAckedSeq,
   saveRejections,
@@ -13,6 +16,7 @@ import {
   upsertRecords,
   type ChangedRecord,
   type RecordKey,
+  type RememberedRejection,
 } from '../store/records';
 import type { Queryable, Store } from '../store/types';
 import { storableMessage, unstorableProblem } from './storable';
@@ -21,7 +25,8 @@ import { storableMessage, unstorableProblem } from './storable';
  * sync-protocol.md, `POST /api/v1/sync/push`: one batch of a device's ops, in one transaction.
  * Ops at or below the device's acknowledged seq are skipped (a retry changes nothing); each new
  * op is checked on its own and either merged by the shared per-field rule or listed as rejected
- * with a reason; the acknowledged seq moves to the batch's last op.
+ * with a reason; the acknowledged seq moves to the batch's last op. Each rejection carries the
+ * server's state of the record its op named, so the device can put back what it wrote locally.
  */
 
 export interface PushBatch {
@@ -38,6 +43,12 @@ export interface PushResult {
   rejected: Rejection[];
 }
 
+/** A refused op: why, and the record it named when its table and id could name one. */
+interface Refusal {
+  rejection: RememberedRejection;
+  key: RecordKey | undefined;
+}
+
 export async function pushBatch(store: Store, batch: PushBatch): Promise<PushResult> {
   return store.transaction(async (tx) => {
     // The device's row lock makes two pushes of one device (a retry racing the original) take
@@ -46,12 +57,14 @@ export async function pushBatch(store: Store, batch: PushBatch): Promise<PushRes
     // Revoked after this request was authenticated: nothing of it may land.
     if (!device || device.revoked) throw tokenRevoked();
     const fresh = batch.ops.filter((op) => op.seq > device.ackedSeq);
-    const replayed = await earlierRejections(tx, batch, device.ackedSeq);
+    const replayed = await earlierRefusals(tx, batch, device.ackedSeq);
     const last = fresh.at(-1);
-    if (!last) return { ackedSeq: device.ackedSeq, rejected: replayed };
+    if (!last) return { ackedSeq: device.ackedSeq, rejected: await withRecords(tx, batch.centreId, replayed) };
 
-    const { valid, rejected } = checkOps(fresh, batch.now);
-    await saveRejections(tx, batch.deviceId, rejected);
+    // What the device may write comes from the row this push holds, like `revoked`, not from the
+    // lookup that let the request in before this transaction began.
+    const { valid, refused } = checkOps(fresh, batch.now, device.role);
+    await saveRejections(tx, batch.deviceId, refused.map((refusal) => refusal.rejection));
     if (valid.length > 0) {
       await lockCentreForChanges(tx, batch.centreId);
       const changed = mergeAll(await lockRecords(tx, batch.centreId, distinctKeys(valid)), valid);
@@ -64,50 +77,98 @@ export async function pushBatch(store: Store, batch: PushBatch): Promise<PushRes
     }
     // Rejected ops count as processed: the device forgets them and shows the reason instead.
     await saveAckedSeq(tx, batch.deviceId, last.seq, batch.now);
-    return { ackedSeq: last.seq, rejected: [...replayed, ...rejected] };
+    // Read after the merge: the records as this push leaves them, a valid op of the same batch
+    // on a refused op's record included.
+    return { ackedSeq: last.seq, rejected: await withRecords(tx, batch.centreId, [...replayed, ...refused]) };
   });
 }
 
 /**
  * The rejections of this batch's ops that an earlier push of them already gave. The device
  * forgets an op once acknowledged: if the answer that said why it was rejected was lost, the
- * retry is the only chance to say it again (sync-protocol.md, "No lost write").
+ * retry is the only chance to say it again (sync-protocol.md, "No lost write"). The record is
+ * the one the op in this body names: the device reads a rejection's record as the state of the
+ * op it holds at that seq, and a device never reuses a seq, so that is the op refused.
  */
-async function earlierRejections(tx: Queryable, batch: PushBatch, ackedSeq: number): Promise<Rejection[]> {
+async function earlierRefusals(tx: Queryable, batch: PushBatch, ackedSeq: number): Promise<Refusal[]> {
   const skipped = batch.ops.filter((op) => op.seq <= ackedSeq);
   const first = skipped[0];
   const last = skipped.at(-1);
   if (!first || !last) return [];
-  const seqs = new Set(skipped.map((op) => op.seq));
-  return (await rejectionsBetween(tx, batch.deviceId, first.seq, last.seq)).filter((rejection) => seqs.has(rejection.seq));
+  const bySeq = new Map(skipped.map((op) => [op.seq, op]));
+  return (await rejectionsBetween(tx, batch.deviceId, first.seq, last.seq)).flatMap((rejection) => {
+    const op = bySeq.get(rejection.seq);
+    return op ? [{ rejection, key: recordNamedBy(op) }] : [];
+  });
 }
 
-function checkOps(ops: readonly { seq: number }[], now: number): { valid: Op[]; rejected: Rejection[] } {
+/**
+ * Each refusal with the server's current state of the record its op named (null when the server
+ * holds none): one statement for all of them, however many ops a batch had refused.
+ */
+async function withRecords(tx: Queryable, centreId: string, refusals: readonly Refusal[]): Promise<Rejection[]> {
+  const keys = distinctKeys(refusals.flatMap((refusal) => (refusal.key ? [refusal.key] : [])));
+  const stored = new Map((await recordsNamed(tx, centreId, keys)).map((record) => [keyOf(record), record.replica]));
+  return refusals.map(({ rejection, key }) => {
+    if (!key) return rejection;
+    const replica = stored.get(keyOf(key));
+    return { ...rejection, record: replica ? { fields: replica.fields, hlcs: replica.hlcs } : null };
+  });
+}
+
+/** The table and id an op names, even one invalid otherwise; undefined when they are not a record's. */
+const namedRecord = z.object({ table: tableName, id: recordId });
+
+function recordNamedBy(input: unknown): RecordKey | undefined {
+  const named = namedRecord.safeParse(input);
+  // An id PostgreSQL cannot store names no stored record, and would fail the read that looks.
+  if (!named.success || unstorableProblem(named.data.id, 'id')) return undefined;
+  return { table: named.data.table, id: named.data.id };
+}
+
+/**
+ * Each op checked on its own, in this order, the first problem found giving the code:
+ * - INVALID_OP: not a well-formed op of its table, or text PostgreSQL cannot store. First, also
+ *   for a volunteer's op on a lead-only table: the message names the field the tablet got wrong,
+ *   a bug to fix whoever sent it.
+ * - LEAD_ONLY: a lead-only table, from a device that is not a lead. Before the clock: no clock
+ *   would make the op land, so "set the tablet's date and time" would send someone to fix the
+ *   wrong thing.
+ * - CLOCK_AHEAD: an HLC more than 24 hours ahead of the server's clock.
+ */
+function checkOps(ops: readonly { seq: number }[], now: number, role: Role): { valid: Op[]; refused: Refusal[] } {
   const valid: Op[] = [];
-  const rejected: Rejection[] = [];
-  const reject = (seq: number, code: string, message: string) => rejected.push({ seq, code, message: storableMessage(message) });
+  const refused: Refusal[] = [];
+  const refuse = (seq: number, code: string, message: string, key: RecordKey | undefined) =>
+    refused.push({ rejection: { seq, code, message: storableMessage(message) }, key });
   for (const input of ops) {
     const checked = checkOp(input);
     if (!checked.ok) {
-      reject(input.seq, 'INVALID_OP', checked.message);
+      refuse(input.seq, 'INVALID_OP', checked.message, recordNamedBy(input));
       continue;
     }
     const { op } = checked;
     const problem = unstorableProblem(op.id, 'id') ?? unstorableProblem(op.fields, 'fields');
     if (problem) {
-      reject(op.seq, 'INVALID_OP', problem);
+      refuse(op.seq, 'INVALID_OP', problem, recordNamedBy(op));
+      continue;
+    }
+    const key = { table: op.table, id: op.id };
+    // sync-protocol.md, Authority: such an op changes nothing on any replica (invariant 9).
+    if (role !== 'lead' && LEAD_ONLY_TABLES.has(op.table)) {
+      refuse(op.seq, 'LEAD_ONLY', `table: only a lead device can change ${op.table}`, key);
       continue;
     }
     // Stored, such an HLC would win every later write to its fields until that day comes, and
     // every tablet pulling it would hold it (hlc.ts `receive` keeps it from their clocks, not
     // from their records).
     if (parseHlc(op.hlc).ms > now + MAX_AHEAD_MS) {
-      reject(op.seq, 'CLOCK_AHEAD', "hlc: the device's clock is more than 24 hours ahead of the server's; set the tablet's date and time");
+      refuse(op.seq, 'CLOCK_AHEAD', "hlc: the device's clock is more than 24 hours ahead of the server's; set the tablet's date and time", key);
       continue;
     }
     valid.push(op);
   }
-  return { valid, rejected };
+  return { valid, refused };
 }
 
 function keyOf(record: RecordKey): string {
@@ -115,9 +176,9 @@ function keyOf(record: RecordKey): string {
   return `${record.table}:${record.id}`;
 }
 
-function distinctKeys(ops: readonly Op[]): RecordKey[] {
+function distinctKeys(named: readonly RecordKey[]): RecordKey[] {
   const keys = new Map<string, RecordKey>();
-  for (const op of ops) keys.set(keyOf(op), { table: op.table, id: op.id });
+  for (const key of named) keys.set(keyOf(key), { table: key.table, id: key.id });
   return [...keys.values()];
 }
 

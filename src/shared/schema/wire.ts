@@ -87,7 +87,17 @@ export const pushRequest = z
     }),
   );
 
-export const rejection = z.object({ seq: z.int(), code: z.string(), message: z.string() });
+export const rejection = z.object({
+  seq: z.int(),
+  code: z.string(),
+  message: z.string(),
+  /**
+   * Added to the contract's answer: the server's current state of the record the refused op
+   * named (null when the server holds none), so a tablet that wrote it locally can restore it.
+   * Absent only when the op's table or id was itself invalid.
+   */
+  record: z.optional(z.nullable(z.object({ fields: z.record(z.string(), z.unknown()), hlcs: z.record(z.string(), hlc) }))),
+});
 export const pushResponse = z.object({
   ackedSeq: z.int().check(z.minimum(0)),
   rejected: z.array(rejection),
