@@ -17,7 +17,7 @@ const SKIPPED_KEYS = new Set(['id', '_hlc', '_hlcs', '__proto__']);
  * could never be compared). Fields are not checked against this version's table schema: the
  * server checked every op at push, and a field a newer version added must survive on this tablet.
  */
-function incomingReplica(change: Change): Replica {
+export function incomingReplica(change: Pick<Change, 'fields' | 'hlcs'>): Replica {
   const fields: Record<string, unknown> = {};
   const hlcs: Record<string, string> = {};
   for (const [key, hlc] of Object.entries(change.hlcs)) {

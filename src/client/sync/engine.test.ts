@@ -30,7 +30,7 @@ const error = (status: number, code: string, message: string): TransportResponse
  * the shared merge, ops at or below the acknowledged seq skipped, invalid ops rejected on their
  * own, cursors in commit order. The real server's tests and the multi-tablet tests go further.
  */
-function fakeServer(clock: () => number = () => T0) {
+function fakeServer(clock: () => number = () => T0, rules: { opsPerPush?: number; leadOnly?: readonly TableName[] } = {}) {
   const records = new Map<string, { table: TableName; id: string; replica: Replica; cursor: number }>();
   let lastCursor = 0;
   const ackedSeq = new Map<string, number>([
@@ -52,11 +52,16 @@ function fakeServer(clock: () => number = () => T0) {
     let acked = ackedSeq.get(token)!;
     const parsed = pushRequest.safeParse(body);
     if (!parsed.success) return error(400, 'BAD_REQUEST', 'ops: malformed');
-    const rejected: { seq: number; code: string; message: string }[] = [];
-    for (const raw of parsed.data.ops) {
-      if (raw.seq <= acked) continue;
+    const rejected: { seq: number; code: string; message: string; record?: { fields: Record<string, unknown>; hlcs: Record<string, string> } | null }[] = [];
+    // A server may acknowledge part of a batch (only `ackedSeq` says how far it got).
+    const taken = parsed.data.ops.filter((raw) => raw.seq > acked).slice(0, rules.opsPerPush ?? Infinity);
+    for (const raw of taken) {
       const checked = checkOp(raw);
       if (!checked.ok) rejected.push({ seq: raw.seq, code: 'INVALID_OP', message: checked.message });
+      else if (rules.leadOnly?.includes(checked.op.table)) {
+        const stored = records.get(`${checked.op.table}/${checked.op.id}`);
+        rejected.push({ seq: raw.seq, code: 'LEAD_ONLY', message: 'table: only a lead', record: stored ? { fields: stored.replica.fields, hlcs: stored.replica.hlcs } : null });
+      }
       else if (parseHlc(checked.op.hlc).ms > clock() + MAX_AHEAD_MS) rejected.push({ seq: raw.seq, code: 'CLOCK_AHEAD', message: 'hlc: more than 24 hours ahead' });
       else apply(checked.op.table, checked.op.id, checked.op.hlc, checked.op.fields);
       acked = raw.seq;
@@ -121,6 +126,49 @@ async function enrolled() {
   const engine = createSyncEngine({ database, transport: server.transport, now: () => T0 });
   return { server, engine };
 }
+
+describe('syncOnce: a server that acknowledges part of a batch', () => {
+  it('trims exactly the acknowledged ops: the rest stay, in order, and go in the next push', async () => {
+    await storeEnrolment(database, enrolment);
+    const server = fakeServer(() => T0, { opsPerPush: 2 });
+    for (let i = 1; i <= 5; i++) await write(`v${i}`, { displayName: `V${i}`, active: true }, T0 + i, true);
+    // The connection drops after the first answer: the outbox must hold what was not acknowledged.
+    let pushes = 0;
+    server.intercept((request) => (request.path === '/api/v1/sync/push' && ++pushes === 2 ? Promise.reject(new NetworkError('gone')) : undefined));
+    const first = await createSyncEngine({ database, transport: server.transport, now: () => T0 }).syncOnce();
+    expect(first.outcome).toBe('offline');
+    expect((await database.outbox.toArray()).map((op) => op.id)).toEqual(['v3', 'v4', 'v5']);
+    expect([...server.records.keys()].sort()).toEqual(['volunteers/v1', 'volunteers/v2']);
+
+    server.intercept(() => undefined);
+    const second = await createSyncEngine({ database, transport: server.transport, now: () => T0 }).syncOnce();
+    expect(second.outcome).toBe('synced');
+    expect(await database.outbox.count()).toBe(0);
+    expect(server.records.size).toBe(5);
+  });
+});
+
+describe('syncOnce: a refused change', () => {
+  it('puts the record back as the server holds it, and lists the refusal with its reason', async () => {
+    await storeEnrolment(database, { ...enrolment, role: 'volunteer' });
+    const server = fakeServer(() => T0, { leadOnly: ['settings'] });
+    const leads = { maxChildrenPerVolunteer: 8, requireVolunteerWhenChildrenPresent: true };
+    server.remoteWrite('settings', 'ratioLimits', T0 - 60_000, { value: leads, deleted: false });
+    // Written while this tablet was its own lead, before it enrolled as a volunteer's: newer.
+    await writeRecord(database, 'settings', 'ratioLimits', { value: { maxChildrenPerVolunteer: 20, requireVolunteerWhenChildrenPresent: false }, deleted: false }, { create: true, now: T0 });
+    await writeRecord(database, 'settings', 'openingHours', { value: { opens: '08:00', closes: '20:00' }, deleted: false }, { create: true, now: T0 + 1 });
+
+    const result = await createSyncEngine({ database, transport: server.transport, now: () => T0 }).syncOnce();
+    expect(result).toMatchObject({ outcome: 'synced', rejected: 2 });
+    expect((await database.settings.get('ratioLimits'))?.value).toEqual(leads);
+    // The server holds no openingHours: the tablet holds none either.
+    expect(await database.settings.get('openingHours')).toBeUndefined();
+    expect((await database.rejections.toArray()).map((rejection) => [rejection.id, rejection.code])).toEqual([
+      ['ratioLimits', 'LEAD_ONLY'],
+      ['openingHours', 'LEAD_ONLY'],
+    ]);
+  });
+});
 
 describe('syncOnce: push', () => {
   it('does nothing on a device that was never enrolled', async () => {

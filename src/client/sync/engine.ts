@@ -1,9 +1,10 @@
 import { describeIssues, MAX_OPS_PER_PUSH, PROTOCOL_VERSION, pullResponse, pushResponse, type PushResponse } from '../../shared/schema';
 import { db } from '../db/db';
-import type { DaybookDatabase, Enrolment, MetaRow, OutboxOp, RejectedChange, SyncOutcome } from '../db/core/database';
+import { SYNCED_TABLES, type DaybookDatabase, type Enrolment, type MetaRow, type OutboxOp, type RejectedChange, type SyncOutcome } from '../db/core/database';
 import { moveLateVisits } from '../db/repositories/code-clashes';
 import { loadEnrolment, loadPullCursor, recordSyncOutcome } from '../db/repositories/sync-state';
 import { applyPullPage } from './apply-page';
+import { restoreRefused, type RefusedRecord } from './restore-refused';
 import { errorOf, fetchTransport, NetworkError, type Transport, type TransportRequest } from './transport';
 
 /**
@@ -126,20 +127,25 @@ export function createSyncEngine(options: SyncEngineOptions = {}): SyncEngine {
 
   /**
    * Records an acknowledgement in one transaction: the server's clock offset, the refused ops
-   * with their reasons, and the trimmed outbox. Never trims before an acknowledgement.
+   * with their reasons, their records put back as the server holds them, and the trimmed outbox.
+   * Never trims before an acknowledgement.
    */
   async function acknowledge(ops: readonly QueuedOp[], ack: PushResponse, counts: Counts): Promise<void> {
     if (ack.ackedSeq < ops[0]!.seq) throw new SyncStop('error', 'the server acknowledged none of the changes sent');
     const at = now();
     const sent = new Map<number, OutboxOp>(ops.map((op) => [op.seq, op]));
-    await database.transaction('rw', [database.outbox, database.rejections, database.meta], async () => {
+    await database.transaction('rw', [...SYNCED_TABLES, 'outbox', 'rejections', 'meta', 'dayFacts'], async () => {
       const rejections: RejectedChange[] = [];
-      for (const { seq, code, message } of ack.rejected) {
+      const restore: RefusedRecord[] = [];
+      for (const { seq, code, message, record } of ack.rejected) {
         // Only a second tab pushing the same outbox could make the server refuse an op this
         // batch did not hold; then it is still in the outbox, or that tab recorded it.
         const op = sent.get(seq) ?? (await database.outbox.get(seq));
-        if (op) rejections.push({ seq, table: op.table, id: op.id, code, message, at });
+        if (!op) continue;
+        rejections.push({ seq, table: op.table, id: op.id, code, message, at });
+        if (record !== undefined) restore.push({ table: op.table, id: op.id, record });
       }
+      await restoreRefused(database, restore, ack.ackedSeq);
       await Promise.all([
         database.meta.put({ key: 'serverOffset', ms: ack.serverTime - at } satisfies MetaRow),
         database.rejections.bulkPut(rejections),

@@ -19,6 +19,23 @@ const TABLE_LABELS: Record<TableName, MessageKey> = {
   registrations: 'tableRegistrations',
 };
 
+/**
+ * A refusal's reason in the tablet's language: the server's own message is a developer's
+ * English (it names a field), so it is never what a volunteer reads.
+ */
+function reasonOf(code: string, m: SyncStatusMessages): string {
+  switch (code) {
+    case 'CLOCK_AHEAD':
+      return m('clockAhead');
+    case 'LEAD_ONLY':
+      return m('leadOnlyRefused');
+    case 'INVALID_OP':
+      return m('invalidRefused');
+    default:
+      return m('otherRefused', { code });
+  }
+}
+
 type RefusedChangesProps = { rejections: readonly RejectedChange[]; total: number };
 
 /**
@@ -37,7 +54,7 @@ export function RefusedChanges({ rejections, total }: RefusedChangesProps) {
           {rejections.map((rejection) => (
             <li key={rejection.seq}>
               <span className="sync-refused-what">{m(TABLE_LABELS[rejection.table])}</span>{' '}
-              <span className="sync-refused-why">{rejection.code === 'CLOCK_AHEAD' ? m('clockAhead') : rejection.message}</span>
+              <span className="sync-refused-why">{reasonOf(rejection.code, m)}</span>
             </li>
           ))}
         </ul>

@@ -116,17 +116,20 @@ describe('SyncStatusBar', () => {
     await db.rejections.bulkAdd([
       { seq: 4, table: 'attendance', id: 'a1', code: 'CLOCK_AHEAD', message: 'hlc: more than 24 hours ahead', at: NOW },
       { seq: 7, table: 'volunteers', id: 'v1', code: 'INVALID_OP', message: 'fields.displayName: must be at most 40 characters', at: NOW },
+      { seq: 9, table: 'settings', id: 'ratioLimits', code: 'LEAD_ONLY', message: 'table: only a lead device can change settings', at: NOW },
     ]);
     const user = renderBar();
-    const summary = await within(bar()).findByText('2 changes refused');
+    const summary = await within(bar()).findByText('3 changes refused');
     const items = () => within(bar()).queryAllByRole('listitem');
     await user.click(summary);
+    // Said in the tablet's language: never the server's developer English.
     expect(items().map((item) => item.textContent)).toEqual([
-      'Volunteer list fields.displayName: must be at most 40 characters',
+      'Centre settings Only a lead’s tablet can change this. This tablet now shows it as the server has it.',
+      'Volunteer list The server could not accept it as it was written. Update Daybook on this tablet.',
       'Child check-in or check-out This tablet’s clock was more than a day ahead when the change was made.',
     ]);
     await user.click(within(bar()).getByRole('button', { name: 'Clear this list' }));
-    await vi.waitFor(() => expect(within(bar()).queryByText('2 changes refused')).not.toBeInTheDocument());
+    await vi.waitFor(() => expect(within(bar()).queryByText('3 changes refused')).not.toBeInTheDocument());
     expect(await db.rejections.count()).toBe(0);
   });
 

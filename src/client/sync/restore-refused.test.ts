@@ -1,0 +1,47 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { formatHlc } from '../../shared/hlc';
+import { DaybookDatabase } from '../db/core/database';
+import { writeRecord } from '../db/core/write';
+import { restoreRefused } from './restore-refused';
+
+const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
+const lead = (ms: number) => formatHlc({ ms, counter: 0, node: 'cccccccccccccccc' });
+
+let database: DaybookDatabase;
+let count = 0;
+
+beforeEach(async () => {
+  count += 1;
+  database = new DaybookDatabase(`restore-refused-${count}`);
+  await database.open();
+});
+
+const restore = (refused: Parameters<typeof restoreRefused>[1], ackedSeq: number) =>
+  database.transaction('rw', [database.volunteers, database.outbox, database.dayFacts, database.sessions], () => restoreRefused(database, refused, ackedSeq));
+
+describe('restoreRefused', () => {
+  it('makes the record the server’s, with the ops still waiting in the outbox merged on top', async () => {
+    await writeRecord(database, 'volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, now: T0 });
+    // Waiting, not yet sent: it must survive the restore.
+    await writeRecord(database, 'volunteers', 'v1', { active: false }, { now: T0 + 1 });
+    const server = { fields: { displayName: 'Amira K.', active: true, deleted: false }, hlcs: { displayName: lead(T0 - 5), active: lead(T0 - 5), deleted: lead(T0 - 5) } };
+    await restore([{ table: 'volunteers', id: 'v1', record: server }], 1);
+    expect(await database.volunteers.get('v1')).toMatchObject({ displayName: 'Amira K.', active: false, deleted: false });
+  });
+
+  it('removes a record the server does not hold, unless a waiting op writes it', async () => {
+    await writeRecord(database, 'volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, now: T0 });
+    await writeRecord(database, 'volunteers', 'v2', { displayName: 'Jo', active: true }, { create: true, now: T0 + 1 });
+    await writeRecord(database, 'volunteers', 'v2', { active: false }, { now: T0 + 2 });
+    await restore(
+      [
+        { table: 'volunteers', id: 'v1', record: null },
+        { table: 'volunteers', id: 'v2', record: null },
+      ],
+      2,
+    );
+    expect(await database.volunteers.get('v1')).toBeUndefined();
+    expect(await database.volunteers.get('v2')).toMatchObject({ active: false });
+    expect((await database.volunteers.get('v2'))?.displayName).toBeUndefined();
+  });
+});

@@ -1,0 +1,33 @@
+import { mergeOp, type Replica } from '../../shared/merge';
+import type { Rejection, TableName } from '../../shared/schema';
+import type { DaybookDatabase, Stored } from '../db/core/database';
+import { forgetDaysTouched } from '../db/core/day-facts';
+import { fromReplica } from '../db/core/replica';
+import { incomingReplica } from './apply-page';
+
+/** A refused op's record, as the server holds it (null: it holds none). */
+export type RefusedRecord = { table: TableName; id: string; record: NonNullable<Rejection['record']> | null };
+
+/**
+ * Puts back what the tablet wrote locally and the server refused (sync-protocol.md, Authority:
+ * a volunteer's op on a lead-only table changes nothing on any replica, its own included). Each
+ * record becomes the server's state with the tablet's ops still waiting in the outbox merged on
+ * top, so nothing the server may yet accept is lost. Call inside the transaction that records
+ * the acknowledgement, after `ackedSeq` and before the outbox is trimmed.
+ */
+export async function restoreRefused(database: DaybookDatabase, refused: readonly RefusedRecord[], ackedSeq: number): Promise<void> {
+  if (refused.length === 0) return;
+  const keyOf = (table: string, id: string) => `${table}/${id}`;
+  const wanted = new Map(refused.map((entry) => [keyOf(entry.table, entry.id), entry]));
+  const waiting = (await database.outbox.where('seq').above(ackedSeq).toArray()).filter((op) => wanted.has(keyOf(op.table, op.id)));
+  for (const { table, id, record } of wanted.values()) {
+    const store = database.table<Stored<TableName>, string>(table);
+    const before = await store.get(id);
+    let replica: Replica | undefined = record ? incomingReplica(record) : undefined;
+    for (const op of waiting) if (op.table === table && op.id === id) replica = mergeOp(replica, op).next;
+    if (replica === undefined) await store.delete(id);
+    else await store.put(fromReplica(id, replica));
+    const after = replica === undefined ? undefined : fromReplica(id, replica);
+    await forgetDaysTouched(database, [{ table, before, after: after ?? before ?? {} }]);
+  }
+}
