@@ -34,6 +34,7 @@ export const useActionMessages = defineMessages({
     'name-empty': 'Type a first name or nickname.',
     'name-taken': 'That name is taken. Add a letter to tell them apart.',
     'too-long': 'That text is too long.',
+    'pin-invalid': 'A PIN is 4 to 8 digits.',
   },
   fr: {
     undo: 'Annuler',
@@ -63,6 +64,7 @@ export const useActionMessages = defineMessages({
     'name-empty': 'Tapez un prénom ou un surnom.',
     'name-taken': 'Ce nom est déjà pris. Ajoutez une lettre pour les distinguer.',
     'too-long': 'Ce texte est trop long.',
+    'pin-invalid': 'Un code PIN fait 4 à 8 chiffres.',
   },
 });
 
@@ -93,4 +95,5 @@ export const PROBLEM_SENTENCES: Record<WriteProblem, Parameters<ActionMessages>[
   'name-empty': 'name-empty',
   'name-taken': 'name-taken',
   'too-long': 'too-long',
+  'pin-invalid': 'pin-invalid',
 };

@@ -33,7 +33,8 @@ export type WriteProblem =
   | 'codes-used-up'
   | 'name-empty'
   | 'name-taken'
-  | 'too-long';
+  | 'too-long'
+  | 'pin-invalid';
 
 /** A write a repository refused. Nothing was stored; `message` names the field. */
 export class InvalidWriteError extends Error {

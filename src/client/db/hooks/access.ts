@@ -5,6 +5,7 @@ import { db } from '../db';
 import { loadDayClose } from '../repositories/day-close';
 import { isDayClosed } from '../repositories/day-guard';
 import { loadDeviceRole } from '../repositories/device';
+import { hasLeadPin } from '../repositories/lead-pin';
 import { loadEnrolment } from '../repositories/sync-state';
 
 /** This tablet's role, live; undefined while it is read, so nothing reads as a lead's before it is known. */
@@ -34,4 +35,9 @@ export function useDayAccess(day: string): DayAccess {
 /** The day's sign-off, live: null while the day is open, undefined while it is read. */
 export function useDayClose(day: string): Stored<'dayCloses'> | null | undefined {
   return useLiveQuery(async () => (await loadDayClose(db, day)) ?? null, [day]);
+}
+
+/** Whether this tablet has a lead PIN, live; undefined while it is read. */
+export function useLeadPinSet(): boolean | undefined {
+  return useLiveQuery(() => hasLeadPin(db), []);
 }

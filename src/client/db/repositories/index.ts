@@ -4,6 +4,7 @@ import * as attendance from './attendance';
 import * as children from './children';
 import * as codeClashes from './code-clashes';
 import * as dayClose from './day-close';
+import * as leadPin from './lead-pin';
 import * as sessions from './sessions';
 import * as settings from './settings';
 import * as shifts from './shifts';
@@ -59,6 +60,9 @@ export function createRepositories(database: DaybookDatabase) {
       reopenDay: dayClose.reopenDay,
       undoReopenDay: dayClose.undoReopenDay,
       clearLateArrivals: dayClose.clearLateArrivals,
+      setLeadPin: leadPin.setLeadPin,
+      removeLeadPin: leadPin.removeLeadPin,
+      checkLeadPin: leadPin.checkLeadPin,
     }),
     // Generic over the key, which binding would lose: a key's value type stays checked.
     saveSetting: <K extends SettingKey>(key: K, value: SettingValue<K>, now?: number) => settings.saveSetting(database, key, value, now),

@@ -38,8 +38,9 @@ export function storeEnrolment(database: DaybookDatabase, enrolment: Enrolment):
     const sameCentre = previous?.centre.id === enrolment.centre.id && previous.serverUrl === enrolment.serverUrl;
     if (!sameCentre) rows.push({ key: 'pullCursor', cursor: 0 });
     await database.meta.bulkPut(rows);
-    // A "needs enrolment" from the old token no longer applies.
-    await database.meta.delete('syncOutcome');
+    // A "needs enrolment" from the old token no longer applies; and enrolling again is how a
+    // forgotten lead PIN is recovered, so the PIN goes too.
+    await database.meta.bulkDelete(['syncOutcome', 'leadPin']);
   });
 }
 

@@ -9,6 +9,7 @@ import type { ChildProfile } from '../../db/repositories/children';
 import type { RegistrationView } from '../../db/repositories/code-clashes';
 import { useT } from '../../i18n/i18n';
 import { ActionNotice, useActions } from '../../ui/actions';
+import { LeadGate } from '../../ui/lead-gate';
 import { genderLabel } from '../../ui/child-profile-fields';
 import { ChildDetail } from './child-detail';
 import { CodeClashCard } from './code-clash-card';
@@ -84,16 +85,18 @@ export function ChildrenScreen() {
     <div className="children">
       <h1>{m('title')}</h1>
       <ActionNotice actions={actions} />
-      {clashes && clashes.length > 0 && (
-        <section aria-labelledby={clashesId} className="code-clashes">
-          <h2 id={clashesId}>{m('clashesTitle')}</h2>
-          {clashes.map((clash) => (
-            <CodeClashCard key={clash.childId} clash={clash} timeZone={settings.timeZone} onNewCode={giveNewCode} onSameChild={keepAsOne} />
-          ))}
-        </section>
-      )}
-      <FindByCode onFind={find} />
-      {detail && <ChildDetail key={detail.child.id} detail={detail} timeZone={settings.timeZone} onCorrect={correct} />}
+      <LeadGate>
+        {clashes && clashes.length > 0 && (
+          <section aria-labelledby={clashesId} className="code-clashes">
+            <h2 id={clashesId}>{m('clashesTitle')}</h2>
+            {clashes.map((clash) => (
+              <CodeClashCard key={clash.childId} clash={clash} timeZone={settings.timeZone} onNewCode={giveNewCode} onSameChild={keepAsOne} />
+            ))}
+          </section>
+        )}
+        <FindByCode onFind={find} />
+        {detail && <ChildDetail key={detail.child.id} detail={detail} timeZone={settings.timeZone} onCorrect={correct} />}
+      </LeadGate>
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { useOnDuty, usePresentChildren } from '../../db/hooks/presence';
 import { useSessionsOfDay } from '../../db/hooks/sessions';
 import { useI18n } from '../../i18n/i18n';
 import { ActionNotice, useActions } from '../../ui/actions';
+import { LeadGate } from '../../ui/lead-gate';
 import { ClosedDay } from './closed-day';
 import { ClosingAlso } from './closing-also';
 import { LateArrivals } from './late-arrivals';
@@ -86,31 +87,33 @@ export function CloseDayScreen() {
       <h1>{m('title')}</h1>
       <p className="close-day-date">{day === today ? `${m('today')}, ${formatDay(day, language)}` : formatDay(day, language)}</p>
       <ActionNotice actions={actions} />
-      {days.length > 1 && <DayPicker days={days} today={today} value={day} onChange={setChosen} />}
-      {role === 'volunteer' && <p className="lead-only">{m('leadOnly')}</p>}
-      {closed === undefined || role === undefined ? null : closed ? (
-        <>
-          <ClosedDay closed={closed} timeZone={timeZone} onReopen={isLead ? reopen : null} />
-          <LateArrivals arrivals={late ?? []} timeZone={timeZone} activityLabel={activityLabel} onClear={isLead ? () => void repositories.clearLateArrivals(day) : null} />
-          {present && present.length > 0 && <StillCheckedIn present={present} timeZone={timeZone} title={m('stillInClosed')} />}
-        </>
-      ) : (
-        <>
-          <StillCheckedIn present={present ?? []} timeZone={timeZone} />
-          <ClosingAlso onDuty={onDuty ?? []} sessions={sessions ?? []} activityLabel={activityLabel} />
-          {isLead && volunteers && (
-            <CloseDayForm
-              key={day}
-              day={day}
-              isToday={day === today}
-              defaultTime={day === today ? localTime(now, timeZone) : settings.openingHours.closes}
-              timeZone={timeZone}
-              volunteers={volunteers}
-              onClose={close}
-            />
-          )}
-        </>
-      )}
+      <LeadGate>
+        {days.length > 1 && <DayPicker days={days} today={today} value={day} onChange={setChosen} />}
+        {role === 'volunteer' && <p className="lead-only">{m('leadOnly')}</p>}
+        {closed === undefined || role === undefined ? null : closed ? (
+          <>
+            <ClosedDay closed={closed} timeZone={timeZone} onReopen={isLead ? reopen : null} />
+            <LateArrivals arrivals={late ?? []} timeZone={timeZone} activityLabel={activityLabel} onClear={isLead ? () => void repositories.clearLateArrivals(day) : null} />
+            {present && present.length > 0 && <StillCheckedIn present={present} timeZone={timeZone} title={m('stillInClosed')} />}
+          </>
+        ) : (
+          <>
+            <StillCheckedIn present={present ?? []} timeZone={timeZone} />
+            <ClosingAlso onDuty={onDuty ?? []} sessions={sessions ?? []} activityLabel={activityLabel} />
+            {isLead && volunteers && (
+              <CloseDayForm
+                key={day}
+                day={day}
+                isToday={day === today}
+                defaultTime={day === today ? localTime(now, timeZone) : settings.openingHours.closes}
+                timeZone={timeZone}
+                volunteers={volunteers}
+                onClose={close}
+              />
+            )}
+          </>
+        )}
+      </LeadGate>
     </div>
   );
 }

@@ -1,11 +1,11 @@
 import { useCallback, useMemo, useState } from 'react';
 import type { Stored } from '../../db/core/database';
-import { useDayAccess } from '../../db/hooks/access';
 import { useCentreDay, useCentreSettings } from '../../db/hooks/settings';
 import { usePresentChildren } from '../../db/hooks/presence';
 import { useSessionsOfDay } from '../../db/hooks/sessions';
 import type { SessionView } from '../../db/repositories/sessions';
 import { ActionNotice, useActions } from '../../ui/actions';
+import { useDayWriteAccess } from '../../ui/lead-lock';
 import { AddParticipants, type Candidate } from './add-participants';
 import { useSessionsMessages } from './messages';
 import { SessionDetail } from './session-detail';
@@ -23,7 +23,7 @@ export function SessionsScreen() {
   const day = useCentreDay();
   const sessions = useSessionsOfDay(day);
   const present = usePresentChildren(day);
-  const access = useDayAccess(day);
+  const access = useDayWriteAccess(day);
   const actions = useActions();
   const [view, setView] = useState<View>({ kind: 'list' });
 

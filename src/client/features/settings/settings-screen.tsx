@@ -4,12 +4,14 @@ import { useDeviceRole } from '../../db/hooks/access';
 import { useCentreSettings } from '../../db/hooks/settings';
 import { repositories } from '../../db/db';
 import { ActionNotice, useActions } from '../../ui/actions';
+import { LeadGate } from '../../ui/lead-gate';
 import { ActivityTypesForm } from './activity-types-form';
 import { CodeSchemeForm } from './code-scheme-form';
 import { useSettingsMessages } from './messages';
 import { OpeningHoursForm } from './opening-hours-form';
 import { RatioLimitsForm } from './ratio-limits-form';
 import type { SaveSetting } from './settings-form';
+import { LeadPinSection } from './lead-pin-section';
 import { LanguageSection, RoleSection } from './tablet-settings';
 import { TimeZoneForm } from './time-zone-form';
 import './settings.css';
@@ -43,14 +45,14 @@ export function SettingsScreen() {
         <p className="hint">{m('centreHint')}</p>
         {/* Until the role is read, nothing shows: neither a lead's forms nor a volunteer's note. */}
         {role !== undefined && (
-          <>
+          <LeadGate>
             {readOnly && <p className="lead-only">{m('leadOnly')}</p>}
             <ActivityTypesForm stored={settings.activityTypes} readOnly={readOnly} save={save} />
             <RatioLimitsForm stored={settings.ratioLimits} readOnly={readOnly} save={save} />
             <OpeningHoursForm stored={settings.openingHours} readOnly={readOnly} save={save} />
             <TimeZoneForm stored={settings.timeZone} readOnly={readOnly} save={save} />
             <CodeSchemeForm stored={settings.codeScheme} readOnly={readOnly} save={save} />
-          </>
+          </LeadGate>
         )}
       </section>
       <section aria-labelledby={ids.tablet} className="settings-group">
@@ -58,6 +60,11 @@ export function SettingsScreen() {
         <p className="hint">{m('tabletHint')}</p>
         <LanguageSection confirm={actions.say} />
         <RoleSection />
+        {role === 'lead' && (
+          <LeadGate whenLocked={null}>
+            <LeadPinSection actions={actions} />
+          </LeadGate>
+        )}
       </section>
     </div>
   );

@@ -1,11 +1,11 @@
 import { useMemo } from 'react';
 import { centreDay } from '../../../shared/dates';
 import { compareByDisplayName } from '../../../shared/shifts';
-import { useDayAccess } from '../../db/hooks/access';
 import { useCentreSettings, useNow } from '../../db/hooks/settings';
 import { useOnDuty } from '../../db/hooks/presence';
 import { useVolunteers } from '../../db/hooks/volunteers';
 import { ActionNotice, useActions } from '../../ui/actions';
+import { useDayWriteAccess } from '../../ui/lead-lock';
 import { AddVolunteer } from './add-volunteer';
 import { EditVolunteers } from './edit-volunteers';
 import { useShiftsMessages } from './messages';
@@ -22,7 +22,7 @@ export function ShiftsScreen() {
   const day = centreDay(now, timeZone);
   const volunteers = useVolunteers();
   const onDuty = useOnDuty(day);
-  const access = useDayAccess(day);
+  const access = useDayWriteAccess(day);
   const actions = useActions();
   const shiftActions = useShiftActions(m, actions);
 

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { centreDay } from '../../../shared/dates';
-import { useDayAccess } from '../../db/hooks/access';
 import { useCentreSettings, useNow } from '../../db/hooks/settings';
 import { useOnDuty } from '../../db/hooks/presence';
 import type { PresentChild } from '../../db/repositories/presence';
 import { useT } from '../../i18n/i18n';
 import { ActionNotice, useActions } from '../../ui/actions';
+import { useDayWriteAccess } from '../../ui/lead-lock';
 import { FindChild } from './find-child';
 import { Headcount } from './headcount';
 import { PresentList } from './present-list';
@@ -27,7 +27,7 @@ export function TodayScreen() {
   const day = centreDay(now, settings.timeZone);
   const { present, applyCommitted } = usePresentNow(day);
   const onDuty = useOnDuty(day);
-  const access = useDayAccess(day);
+  const access = useDayWriteAccess(day);
   // Checking in is no lead action: it stays offered while the role is read (the repository
   // still refuses a volunteer's write to a closed day).
   const readOnly = access === 'read-only';

@@ -1,0 +1,113 @@
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { repositories } from '../db/db';
+import { defineMessages } from '../i18n/define-messages';
+import { leadLock, useLeadAccess } from './lead-lock';
+
+export const useLeadGateMessages = defineMessages({
+  en: {
+    lockedTitle: 'Lead’s PIN',
+    lockedHint: 'This tablet has not been used for a while. The lead types their PIN to go on.',
+    pinLabel: 'PIN',
+    unlock: 'Unlock',
+    wrongPin: 'That PIN is not right.',
+    waitPin: 'Too many wrong PINs. Wait a minute, then try again.',
+    forgotPin: 'Forgot the PIN? Connect this tablet to the server again with a lead’s code: that removes it.',
+  },
+  fr: {
+    lockedTitle: 'Code PIN de la personne responsable',
+    lockedHint: 'Cette tablette n’a pas servi depuis un moment. La personne responsable tape son code PIN pour continuer.',
+    pinLabel: 'Code PIN',
+    unlock: 'Déverrouiller',
+    wrongPin: 'Ce code PIN n’est pas le bon.',
+    waitPin: 'Trop de codes faux. Attendez une minute, puis réessayez.',
+    forgotPin: 'Code PIN oublié ? Connectez à nouveau cette tablette au serveur avec un code de responsable : cela le retire.',
+  },
+});
+
+/** After this many wrong PINs in a row, the next try waits a minute: four digits are few. */
+const TRIES = 5;
+const WAIT_MS = 60_000;
+let wrong = 0;
+let waitUntil = 0;
+
+/**
+ * Lead screens and actions, behind the lead's PIN once the tablet has been idle (ui/lead-lock.ts).
+ * On a volunteer's tablet, and on a lead's tablet without a PIN, the children show as they are:
+ * the screens say themselves what a volunteer may not do.
+ */
+export function LeadGate({ children, whenLocked }: { children: ReactNode; whenLocked?: ReactNode }) {
+  const access = useLeadAccess();
+  if (access !== 'locked') return <>{children}</>;
+  // A screen with two gated parts asks for the PIN once: the second passes `whenLocked={null}`.
+  return whenLocked === undefined ? <PinForm /> : <>{whenLocked}</>;
+}
+
+function PinForm() {
+  const m = useLeadGateMessages();
+  const id = useId();
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    if (Date.now() < waitUntil) {
+      setError(m('waitPin'));
+      return;
+    }
+    setBusy(true);
+    try {
+      if (await repositories.checkLeadPin(pin)) {
+        wrong = 0;
+        leadLock.unlock();
+        return;
+      }
+      wrong += 1;
+      if (wrong >= TRIES) {
+        wrong = 0;
+        waitUntil = Date.now() + WAIT_MS;
+      }
+      setPin('');
+      setError(m('wrongPin'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="panel lead-gate" aria-labelledby={`${id}-title`} onSubmit={(event) => void submit(event)} noValidate>
+      <h2 id={`${id}-title`}>{m('lockedTitle')}</h2>
+      <p className="hint">{m('lockedHint')}</p>
+      <div className="field">
+        <label htmlFor={id}>{m('pinLabel')}</label>
+        <div className="code-row">
+          <input
+            id={id}
+            className="code-input"
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={8}
+            value={pin}
+            onChange={(event) => {
+              setPin(event.target.value.replace(/\D/g, ''));
+              setError(null);
+            }}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? `${id}-error` : undefined}
+          />
+          <button type="submit" className="button primary" disabled={busy}>
+            {m('unlock')}
+          </button>
+        </div>
+        {error && (
+          <p id={`${id}-error`} className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+      <p className="hint">{m('forgotPin')}</p>
+    </form>
+  );
+}
