@@ -1,10 +1,12 @@
+import { TEXT_LIMITS } from './schema/limits';
+
 /**
  * The rules for volunteers' names, shared by the tablet (the form and the repository) and any
  * later server check. Who is on duty is not here: presence.ts derives it (presentAt + fromShifts).
  */
 
-/** The schema's limit (tables.ts): a first name or nickname, never a full identity. */
-export const DISPLAY_NAME_MAX = 40;
+/** The schema's limit: a first name or nickname, never a full identity. */
+export const DISPLAY_NAME_MAX = TEXT_LIMITS.volunteerName;
 
 export type DisplayNameProblem = 'empty' | 'too-long';
 

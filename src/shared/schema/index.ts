@@ -1,4 +1,5 @@
 export * from './common';
+export * from './limits';
 export * from './tables';
 export * from './wire';
 export * from './settings';

@@ -1,5 +1,6 @@
 import { isValidTimeZone } from '../dates';
 import { z } from './common';
+import { TEXT_LIMITS } from './limits';
 import { activityId } from './tables';
 
 /**
@@ -11,7 +12,7 @@ const clock = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: '
 
 export const settingSchemas = {
   activityTypes: z
-    .array(z.object({ id: activityId, label: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), active: z._default(z.boolean(), true) }))
+    .array(z.object({ id: activityId, label: z.string().check(z.trim(), z.minLength(1), z.maxLength(TEXT_LIMITS.activityLabel)), active: z._default(z.boolean(), true) }))
     .check(
       z.minLength(1),
       z.maxLength(40),

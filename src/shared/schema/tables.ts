@@ -1,4 +1,5 @@
 import { day, epochMs, recordId, shortText, z } from './common';
+import { TEXT_LIMITS } from './limits';
 
 /**
  * One zod object per table of product.md's data model, holding the fields a write may set.
@@ -40,8 +41,8 @@ export const tableFields = {
     activity: activityId,
     startedAt: epochMs,
     endedAt: z.nullable(epochMs),
-    place: z.optional(shortText(60)),
-    notes: z.optional(shortText(500)),
+    place: z.optional(shortText(TEXT_LIMITS.place)),
+    notes: z.optional(shortText(TEXT_LIMITS.notes)),
     deleted,
   }),
   participations: z.strictObject({
@@ -56,7 +57,7 @@ export const tableFields = {
     deleted,
   }),
   volunteers: z.strictObject({
-    displayName: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)),
+    displayName: z.string().check(z.trim(), z.minLength(1), z.maxLength(TEXT_LIMITS.volunteerName)),
     active: z.boolean(),
     deleted,
   }),
@@ -71,7 +72,7 @@ export const tableFields = {
     day,
     closedAt: epochMs,
     closedBy: recordId,
-    notes: shortText(500),
+    notes: shortText(TEXT_LIMITS.notes),
     deleted,
   }),
   settings: z.strictObject({

@@ -1,4 +1,5 @@
 import { day, describeIssues, epochMs, hlc, recordId, z } from './common';
+import { TEXT_LIMITS } from './limits';
 import { opFieldsSchema, tableName, type TableName } from './tables';
 
 /** Messages of sync-protocol.md, version 1. Types come from these schemas, never written twice. */
@@ -27,8 +28,8 @@ export const role = z.enum(['lead', 'volunteer']);
 export type Role = z.infer<typeof role>;
 
 export const enrolRequest = z.object({
-  code: z.string().check(z.trim(), z.minLength(1), z.maxLength(64)),
-  deviceName: z.string().check(z.trim(), z.minLength(1), z.maxLength(60)),
+  code: z.string().check(z.trim(), z.minLength(1), z.maxLength(TEXT_LIMITS.enrolmentCode)),
+  deviceName: z.string().check(z.trim(), z.minLength(1), z.maxLength(TEXT_LIMITS.deviceName)),
 });
 export const enrolResponse = z.object({
   deviceId: z.string(),

@@ -1,7 +1,7 @@
 import { addDays, centreDay } from '../../../shared/dates';
 import { dayCloseId, uuidv7 } from '../../../shared/ids';
 import { fromAttendance, fromShifts, presentAt, type PresenceEvent } from '../../../shared/presence';
-import { isCalendarDay } from '../../../shared/schema';
+import { isCalendarDay, TEXT_LIMITS } from '../../../shared/schema';
 import { sessionState } from '../../../shared/sessions';
 import type { DaybookDatabase, Stored } from '../core/database';
 import { inWriteTransaction, InvalidWriteError, writeInTransaction } from '../core/write';
@@ -16,7 +16,7 @@ import { loadSettings } from './settings';
  * signs the day off. A closed day is read-only except for a lead (day-guard.ts).
  */
 
-export const DAY_CLOSE_NOTES_MAX = 500;
+export const DAY_CLOSE_NOTES_MAX = TEXT_LIMITS.notes;
 
 /** Why a "check them all out at" time cannot be used. */
 export type CheckOutTimeProblem = 'not-a-time' | 'other-day' | 'future' | 'before-check-in' | 'before-sign-on';

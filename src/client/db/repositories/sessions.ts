@@ -1,6 +1,6 @@
 import { centreDay } from '../../../shared/dates';
 import { participationId, uuidv7 } from '../../../shared/ids';
-import type { Fields } from '../../../shared/schema';
+import { TEXT_LIMITS, type Fields } from '../../../shared/schema';
 import { runningSessionByChild, sessionState, sessionsOfDay, type ParticipationInput } from '../../../shared/sessions';
 import type { DaybookDatabase, Stored } from '../core/database';
 import { inWriteTransaction, InvalidWriteError, writeInTransaction } from '../core/write';
@@ -13,7 +13,7 @@ import { loadSettings } from './settings';
  * fields of each record it wrote, as they were before, so Undo restores exactly that state.
  */
 
-const PLACE_MAX = 60;
+const PLACE_MAX = TEXT_LIMITS.place;
 
 type RecordBefore =
   | { table: 'sessions'; id: string; fields: Partial<Fields<'sessions'>> }

@@ -3,6 +3,7 @@ import { atLocalTime } from '../../../shared/dates';
 import type { Stored } from '../../db/core/database';
 import { DAY_CLOSE_NOTES_MAX, type CheckOutTimeProblem } from '../../db/repositories/day-close';
 import { ChoiceGroup } from '../../ui/choice-group';
+import { TextCount } from '../../ui/text-count';
 import { useCloseMessages, type CloseMessages } from './messages';
 
 export type CloseRequest = { checkOutAt: number; closedBy: string; notes: string };
@@ -123,8 +124,9 @@ export function CloseDayForm({ day, isToday, defaultTime, timeZone, volunteers, 
           onChange={(event) => setNotes(event.target.value)}
           maxLength={DAY_CLOSE_NOTES_MAX}
           rows={3}
-          aria-describedby={`${ids.notes}-hint`}
+          aria-describedby={`${ids.notes}-hint ${ids.notes}-count`}
         />
+        <TextCount id={`${ids.notes}-count`} length={notes.length} max={DAY_CLOSE_NOTES_MAX} />
       </div>
       <div className="actions">
         <button type="submit" className="button primary close-button" disabled={busy || volunteers.length === 0}>

@@ -1,4 +1,5 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
+import { TEXT_LIMITS } from '../../../shared/schema';
 import type { Enrolment } from '../../db/core/database';
 import { enrolDevice, type EnrolProblem } from '../../sync/enrol';
 import { EnrolField } from './enrol-field';
@@ -107,7 +108,7 @@ export function EnrolForm({ onEnrolled, onCancel }: EnrolFormProps) {
         autoCapitalize="characters"
         autoComplete="off"
         spellCheck={false}
-        maxLength={80}
+        maxLength={TEXT_LIMITS.enrolmentCode}
       />
       <EnrolField
         label={m('nameLabel')}
@@ -117,7 +118,7 @@ export function EnrolForm({ onEnrolled, onCancel }: EnrolFormProps) {
         error={errorAt('deviceName')}
         inputRef={nameInput}
         autoComplete="off"
-        maxLength={70}
+        maxLength={TEXT_LIMITS.deviceName}
       />
       {failure && (
         <p className="field-error" role="alert">

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { TEXT_LIMITS } from '../../../shared/schema';
 import type { CentreSettings } from '../../../shared/schema';
 import type { SessionStart } from '../../db/repositories/sessions';
 import { useSessionsMessages } from './messages';
@@ -10,7 +11,7 @@ type StartSessionProps = {
   onCancel: () => void;
 };
 
-const PLACE_MAX = 60;
+const PLACE_MAX = TEXT_LIMITS.place;
 
 /** Starting a session is one tap on its activity; the place, typed first, is optional. */
 export function StartSession({ activityTypes, onStart, onCancel }: StartSessionProps) {

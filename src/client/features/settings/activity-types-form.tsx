@@ -1,4 +1,5 @@
 import { useId, useState, type KeyboardEvent } from 'react';
+import { TEXT_LIMITS } from '../../../shared/schema';
 import type { SettingValue } from '../../../shared/schema';
 import { activityIdFromLabel } from '../../db/repositories/settings';
 import { useSettingsMessages, type SettingsMessages } from './messages';
@@ -9,7 +10,7 @@ type ActivityType = SettingValue<'activityTypes'>[number];
 type ActivityTypesFormProps = { stored: readonly ActivityType[]; readOnly: boolean; save: SaveSetting };
 
 const MAX_TYPES = 40;
-const LABEL_MAX = 40;
+const LABEL_MAX = TEXT_LIMITS.activityLabel;
 
 const sameLabel = (a: string, b: string) => a.trim().localeCompare(b.trim(), undefined, { sensitivity: 'base' }) === 0;
 

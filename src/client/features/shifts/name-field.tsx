@@ -28,8 +28,8 @@ export function NameField({ value, onChange, error, autoFocus }: NameFieldProps)
         autoCapitalize="words"
         spellCheck={false}
         enterKeyHint="done"
-        // A little slack over the limit, so a pasted name is cut by the message, not silently.
-        maxLength={DISPLAY_NAME_MAX + 10}
+        // Exactly the schema's limit: the field never takes a name its check would then refuse.
+        maxLength={DISPLAY_NAME_MAX}
         autoFocus={autoFocus}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`}
