@@ -111,6 +111,22 @@ describe('Sessions: who takes part', () => {
     expect(await liveIn(art.id)).toEqual([]);
   });
 
+  it('reads a double tap on Add as one add: one participation, and Undo takes it back whole', async () => {
+    const a = await presentChild(4100);
+    const art = await startSession(db, { activity: 'art' });
+    const user = renderSessions();
+    await user.click(await screen.findByRole('button', { name: /^Art/ }));
+    await user.click(screen.getByRole('button', { name: 'Add children' }));
+    await user.click(screen.getByRole('checkbox', { name: a.code }));
+    await user.dblClick(screen.getByRole('button', { name: 'Add 1 child' }));
+    expect(await within(notice()).findByText(`${a.code} added to Art`)).toBeInTheDocument();
+    expect(await db.participations.count()).toBe(1);
+    expect((await db.outbox.toArray()).filter((op) => op.table === 'participations')).toHaveLength(1);
+    await user.click(within(notice()).getByRole('button', { name: 'Undo' }));
+    expect(await within(notice()).findByText('Undone')).toBeInTheDocument();
+    expect(await liveIn(art.id)).toEqual([]);
+  });
+
   it('asks for a child when Add is tapped with none chosen, and stores nothing', async () => {
     await presentChild(4100);
     await startSession(db, { activity: 'art' });

@@ -116,6 +116,20 @@ describe('Shifts: signing on and off', () => {
     expect(await db.shifts.toArray()).toMatchObject([{ kind: 'on', deleted: false }]);
   });
 
+  it('ignores a second tap on a name that comes just after the first one’s confirmation', async () => {
+    await addVolunteer(db, 'Amira', NOW - 60 * MINUTE);
+    const user = renderShifts();
+    await user.click(await tile('Sign on', 'Amira'));
+    expect(await screen.findByText('Amira signed on')).toBeInTheDocument();
+    await user.click(await tile('Sign off', 'Amira'));
+    expect(await db.shifts.toArray()).toMatchObject([{ kind: 'on', deleted: false }]);
+    // A second later it is a new tap.
+    vi.setSystemTime(Date.now() + 1_001);
+    await user.click(await tile('Sign off', 'Amira'));
+    expect(await screen.findByText('Amira signed off')).toBeInTheDocument();
+    expect((await db.shifts.toArray()).map((event) => event.kind).sort()).toEqual(['off', 'on']);
+  });
+
   it('signs an on-duty volunteer off with one tap; Undo puts them back on duty since their sign-on', async () => {
     const amira = await addVolunteer(db, 'Amira', NOW - 120 * MINUTE);
     await signOn(db, amira.id, NOW - 75 * MINUTE);

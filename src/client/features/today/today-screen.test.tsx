@@ -92,6 +92,65 @@ describe('Today: checking children in and out', () => {
   });
 });
 
+describe('Today: a double tap is one action', () => {
+  const events = async () => (await db.attendance.toArray()).filter((event) => !event.deleted).map((event) => event.kind);
+
+  it('on "Check in or out": one check-in, and Undo leaves the child out with nothing counted', async () => {
+    const code = issueCode('K', 4173);
+    await registerChild(db, code, profile);
+    const user = renderToday();
+    await user.type(codeField(), code);
+    await user.dblClick(screen.getByRole('button', { name: 'Check in or out' }));
+    expect(await screen.findByText(/^\d{4} \w+ checked in$/)).toBeInTheDocument();
+    expect(await events()).toEqual(['in']);
+
+    await user.click(screen.getByRole('button', { name: 'Undo' }));
+    expect(await screen.findByText('Undone')).toBeInTheDocument();
+    expect(await events()).toEqual([]);
+    expect(await within(presentList()).findByText('No children checked in yet.')).toBeInTheDocument();
+  });
+
+  it('on a tile: one check-out, not out and straight back in', async () => {
+    const { child } = await registerChild(db, issueCode('K', 4173), profile);
+    await checkIn(db, child.id);
+    pause();
+    const user = renderToday();
+    await user.dblClick(await within(presentList()).findByRole('button', { name: /Check out\s*4173 K/ }));
+    expect(await screen.findByText(/^\d{4} \w+ checked out$/)).toBeInTheDocument();
+    expect(await events()).toEqual(['in', 'out']);
+    await user.click(screen.getByRole('button', { name: 'Undo' }));
+    expect(await screen.findByText('Undone')).toBeInTheDocument();
+    expect(await events()).toEqual(['in']);
+  });
+
+  it('on a tile tapped again just after its confirmation: still one check-out', async () => {
+    const { child } = await registerChild(db, issueCode('K', 4173), profile);
+    await checkIn(db, child.id);
+    pause();
+    const user = renderToday();
+    const tileButton = await within(presentList()).findByRole('button', { name: /Check out\s*4173 K/ });
+    await user.click(tileButton);
+    expect(await screen.findByText(/^\d{4} \w+ checked out$/)).toBeInTheDocument();
+    // The same finger, a moment later, on the code typed again: within a second, so ignored.
+    await user.type(codeField(), issueCode('K', 4173));
+    await user.click(screen.getByRole('button', { name: 'Check in or out' }));
+    expect(await events()).toEqual(['in', 'out']);
+  });
+
+  it('on Undo: undoes once', async () => {
+    const code = issueCode('K', 4173);
+    await registerChild(db, code, profile);
+    const user = renderToday();
+    await user.type(codeField(), code);
+    await user.click(screen.getByRole('button', { name: 'Check in or out' }));
+    expect(await screen.findByText(/checked in$/)).toBeInTheDocument();
+    const outboxBefore = await db.outbox.count();
+    await user.dblClick(screen.getByRole('button', { name: 'Undo' }));
+    expect(await screen.findByText('Undone')).toBeInTheDocument();
+    expect(await db.outbox.count()).toBe(outboxBefore + 1);
+  });
+});
+
 describe('Today: registering a child', () => {
   it('registers an unknown typed code in three taps (age, gender, register) and checks the child in', async () => {
     const code = issueCode('K', 5000);
