@@ -8,7 +8,7 @@ const T = 1_764_000_000_000;
 
 function registration(id: string, node: string, ms: number, profile: string, more: Partial<RegistrationFacts> = {}): RegistrationFacts {
   const [ageBand, gender] = profile.split(' ') as [string, string];
-  return { id, childId: 'child-1000A6', code: '1000A6', ageBand, gender, at: ms, resolution: null, deleted: false, registeredHlc: hlc(ms, node), ...more };
+  return { id, childId: 'child-1000A6', code: '1000A6', ageBand, gender, at: ms, issued: false, resolution: null, deleted: false, registeredHlc: hlc(ms, node), ...more };
 }
 
 describe('findCodeClashes', () => {
@@ -25,6 +25,17 @@ describe('findCodeClashes', () => {
       'three, two alike: all three shown',
       [registration('r3', A, T + 9, '6-8 girl'), registration('r1', A, T, '6-8 girl'), registration('r2', B, T + 5, '3-5 boy')],
       [['r1', 'r2', 'r3']],
+    ],
+    [
+      'one code issued on two tablets, children alike: still two children',
+      [registration('r1', A, T, '6-8 girl', { issued: true }), registration('r2', B, T + 5, '6-8 girl', { issued: true })],
+      [['r1', 'r2']],
+    ],
+    ['issued once, typed once from the card, alike: one child', [registration('r1', A, T, '6-8 girl', { issued: true }), registration('r2', B, T + 5, '6-8 girl')], []],
+    [
+      'issued twice, one answered as the same child',
+      [registration('r1', A, T, '6-8 girl', { issued: true }), registration('r2', B, T + 5, '6-8 girl', { issued: true, resolution: 'same-child' })],
+      [],
     ],
     ['the same tablet twice (restored from a backup)', [registration('r1', A, T, '6-8 girl'), registration('r2', A, T + 86_400_000, '13-17 boy')], [['r1', 'r2']]],
   ] as const)('%s', (_case, registrations, expected) => {

@@ -16,6 +16,8 @@ export type RegistrationFacts = {
   ageBand: string;
   gender: string;
   at: number;
+  /** The registering tablet issued the code for a new child (not a code typed from a card). */
+  issued: boolean;
   resolution: 'same-child' | 'new-code' | null;
   deleted: boolean;
   registeredHlc: string;
@@ -35,8 +37,9 @@ export function sameProfile(a: Pick<RegistrationFacts, 'ageBand' | 'gender'>, b:
 
 /**
  * The codes that name two children: per child, the registrations nobody has answered (not
- * deleted, not resolved) that do not all agree. Languages are left out: a volunteer ticking one
- * more language is no second child.
+ * deleted, not resolved) that do not all agree on age band and gender, or of which two issued
+ * the code (a tablet issues a code only for a new child, so two issues are two children however
+ * alike). Languages are left out: a volunteer ticking one more language is no second child.
  */
 export function findCodeClashes<R extends RegistrationFacts>(registrations: readonly R[]): CodeClash<R>[] {
   const open = new Map<string, R[]>();
@@ -48,7 +51,8 @@ export function findCodeClashes<R extends RegistrationFacts>(registrations: read
   }
   const clashes: CodeClash<R>[] = [];
   for (const [childId, list] of open) {
-    if (list.every((registration) => sameProfile(registration, list[0]!))) continue;
+    const issuedTwice = list.filter((registration) => registration.issued).length >= 2;
+    if (!issuedTwice && list.every((registration) => sameProfile(registration, list[0]!))) continue;
     const sorted = [...list].sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
     clashes.push({ childId, code: sorted[0]!.code, registrations: sorted });
   }

@@ -65,6 +65,33 @@ export async function newTablet(server: { app: FastifyInstance; store: Store }, 
   return { name, database, log, engine: (transport) => createSyncEngine({ database, transport }) };
 }
 
+/** A tablet as it comes out of the box: its own database, never enrolled (it is its own lead). */
+export async function freshTablet(name: string): Promise<DaybookDatabase> {
+  const database = new DaybookDatabase(name);
+  await database.open();
+  return database;
+}
+
+/** Enrols an existing tablet's database into `centreId` with a code of `role`, as the enrol screen would. */
+export async function enrolInto(server: { app: FastifyInstance; store: Store }, centreId: string, database: DaybookDatabase, role: 'lead' | 'volunteer'): Promise<void> {
+  const { code } = await mintEnrolmentCode(server.store, { centreId, role, now: Date.now() });
+  const outcome = await enrolDevice(
+    { serverUrl: 'http://localhost:8080', code, deviceName: database.name },
+    { database, transport: injectTransport(server.app), pageProtocol: 'http:' },
+  );
+  if (!outcome.ok) throw new Error(`enrolment failed: ${JSON.stringify(outcome.problem)}`);
+}
+
+/** Syncs every tablet, twice round, so each has pushed everything and pulled everyone else's. */
+export async function syncAll(server: { app: FastifyInstance }, tablets: readonly DaybookDatabase[]): Promise<void> {
+  for (let round = 0; round < 2; round++) {
+    for (const database of tablets) {
+      const result = await createSyncEngine({ database, transport: injectTransport(server.app) }).syncOnce();
+      if (result.outcome !== 'synced') throw new Error(`${database.name} did not sync: ${result.outcome} ${result.message ?? ''}`);
+    }
+  }
+}
+
 export function watchOutbox(database: DaybookDatabase, log: OutboxOp[]): void {
   database.outbox.hook('creating', (_key, op) => {
     log.push(structuredClone(op));

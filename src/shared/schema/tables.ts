@@ -102,6 +102,11 @@ export const tableFields = {
     registeredOn: day,
     at: epochMs,
     /**
+     * True when the registering tablet issued the code itself, for a new child: a code issued
+     * twice is two children, whatever their age band and gender (false or absent: typed in).
+     */
+    issued: z.optional(z.boolean()),
+    /**
      * A lead's answer when this registration shared its code with another child's: the same
      * child after all, or another child, given the code of `movedTo`. Absent while unanswered.
      */

@@ -51,7 +51,7 @@ export async function registerChild(database: DaybookDatabase, typed: string, pr
     const settings = await loadSettings(database);
     const read = readCode(typed, settings.codeScheme);
     if (!read.ok) throw new InvalidWriteError('code-invalid', `code: ${read.problem}`);
-    return writeChild(database, read.code, profile, centreDay(now, settings.timeZone), now);
+    return writeChild(database, read.code, profile, centreDay(now, settings.timeZone), now, false);
   });
 }
 
@@ -63,14 +63,14 @@ export async function registerNewChild(database: DaybookDatabase, profile: Child
   return inWriteTransaction(database, async () => {
     const settings = await loadSettings(database);
     const code = await issueCodeForTablet(database, random);
-    return writeChild(database, code, profile, centreDay(now, settings.timeZone), now);
+    return writeChild(database, code, profile, centreDay(now, settings.timeZone), now, true);
   });
 }
 
 /** A registration: the child, whether this write created them, and the registration row it made. */
 export type Registered = { child: Stored<'children'>; created: boolean; registrationId: string | null };
 
-async function writeChild(database: DaybookDatabase, code: string, profile: ChildProfile, day: string, now: number): Promise<Registered> {
+async function writeChild(database: DaybookDatabase, code: string, profile: ChildProfile, day: string, now: number, issued: boolean): Promise<Registered> {
   const id = childIdFromCode(code);
   const existing = await database.children.get(id);
   // Registering a code that is already a child keeps the first registration: nothing doubles.
@@ -79,7 +79,7 @@ async function writeChild(database: DaybookDatabase, code: string, profile: Chil
   const child = await writeInTransaction(database, 'children', id, { ...fields, deleted: false }, { create: true, now });
   // The registration as a row of its own: if another tablet registers another child under this
   // code, the record merges but both rows stay, and the lead is told (code-clashes.ts).
-  const registration = await writeInTransaction(database, 'registrations', uuidv7(now), { childId: id, ...fields, at: now, deleted: false }, { create: true, fresh: true, now });
+  const registration = await writeInTransaction(database, 'registrations', uuidv7(now), { childId: id, ...fields, at: now, issued, deleted: false }, { create: true, fresh: true, now });
   return { child, created: true, registrationId: registration.id };
 }
 

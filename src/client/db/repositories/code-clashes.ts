@@ -24,7 +24,18 @@ function clockOf(row: { _hlc: string; _hlcs?: Record<string, string> }, field: s
 function asFacts(row: Stored<'registrations'>): RegistrationFacts | null {
   const { childId, code, ageBand, gender, at } = row;
   if (childId === undefined || code === undefined || ageBand === undefined || gender === undefined || at === undefined) return null;
-  return { id: row.id, childId, code, ageBand, gender, at, resolution: row.resolution ?? null, deleted: row.deleted === true, registeredHlc: clockOf(row, 'childId') };
+  return {
+    id: row.id,
+    childId,
+    code,
+    ageBand,
+    gender,
+    at,
+    issued: row.issued === true,
+    resolution: row.resolution ?? null,
+    deleted: row.deleted === true,
+    registeredHlc: clockOf(row, 'childId'),
+  };
 }
 
 /** The child's attendance events and participations, with the clock that made each. */
@@ -121,7 +132,7 @@ export function giveNewCode(database: DaybookDatabase, registrationId: string, n
     const revert: Revert = [];
     await writeRemembering(database, revert, 'children', childId, { code, ...profile, deleted: false }, { create: true, now });
     // The child's registration under the new code, so a clash of that code is seen too.
-    await writeRemembering(database, revert, 'registrations', uuidv7(now), { childId, code, ...profile, at: facts.at, deleted: false }, { create: true, now });
+    await writeRemembering(database, revert, 'registrations', uuidv7(now), { childId, code, ...profile, at: facts.at, issued: true, deleted: false }, { create: true, now });
     const answered = await writeRemembering(database, revert, 'registrations', facts.id, { resolution: 'new-code', movedTo: childId }, { now });
     const visitsMoved = await moveRecords(
       database,
