@@ -32,7 +32,9 @@ export async function report(results: BenchResult[], file = 'bench-results.json'
 }
 
 export function round(value: number): number {
-  return value >= 100 ? Math.round(value) : Math.round(value * 10) / 10;
+  if (value >= 100) return Math.round(value);
+  // A layout shift score is a fraction: 0.004 must not print as 0.
+  return value >= 1 ? Math.round(value * 10) / 10 : Math.round(value * 1000) / 1000;
 }
 
 export function median(values: number[]): number {

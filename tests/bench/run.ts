@@ -10,6 +10,7 @@
 import { launchBrowser } from '../e2e/support/harness';
 import { firstLoadJavaScript, offlineStart } from './first-load';
 import { freshTabletPull } from './fresh-pull';
+import { layoutShift } from './layout-shift';
 import { manyTablets } from './many-tablets';
 import { report, type BenchResult } from './report';
 import { summaryOnTablet, yearReportFromServer } from './summary';
@@ -21,6 +22,7 @@ const results: BenchResult[] = [];
 try {
   results.push(...(await firstLoadJavaScript(browser)));
   results.push(...(await offlineStart(browser)));
+  results.push(...(await layoutShift(browser)));
   results.push(...(await busyTablet(browser)));
   results.push(...(await summaryOnTablet(browser)));
   results.push(...(await freshTabletPull(browser)));

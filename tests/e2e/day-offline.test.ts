@@ -162,7 +162,8 @@ describe('a whole day at the centre with the network off', () => {
       await go(page, 'Shifts');
       await tapVolunteer(page, 'Sign off', 'Lina');
 
-      // At 17:00 the lead closes the day: the 25 still in are checked out at the chosen time.
+      // At 17:00 the lead closes the day: the 25 still in are checked out at the chosen time, the
+      // three volunteers still on duty signed off and the two sessions still running ended.
       await context.clock.fastForward('05:30:00');
       await go(page, 'Close day');
       await page.getByText('Children still checked in: 25').waitFor();
@@ -171,7 +172,8 @@ describe('a whole day at the centre with the network off', () => {
       await page.getByRole('radio', { name: 'Amira' }).check();
       await page.getByLabel('Notes (no names)').fill('Calm day; football pitch muddy.');
       await page.getByRole('button', { name: 'Close the day' }).click();
-      await page.getByText('Day closed. Children checked out at 16:45: 25.').waitFor();
+      await page.getByText('Signs off the volunteers still on duty: Amira, Jo, Sam.').waitFor();
+      await page.getByText('Day closed at 16:45: 25 children checked out, 3 volunteers signed off, 2 sessions ended.').waitFor();
       await page.getByRole('heading', { name: 'This day is closed' }).waitFor();
 
       // The lead reads the day's summary, still offline, and takes the month's CSV.
@@ -209,12 +211,13 @@ describe('a whole day at the centre with the network off', () => {
 
       // Still offline: a reload finds the day exactly as it was left.
       const before = await storedCounts(page);
-      expect(before).toEqual({ children: 40, attendance: 80, sessions: 3, participations: 30, volunteers: 4, shifts: 5, dayCloses: 1 });
+      expect(before).toEqual({ children: 40, attendance: 80, sessions: 3, participations: 30, volunteers: 4, shifts: 8, dayCloses: 1 });
       await page.reload();
       await go(page, 'Today');
       await page.getByText('This day is closed. As a lead you can still correct it.').waitFor();
       expect(await childrenIn(page)).toBe('0');
-      expect(await page.getByTestId('volunteers-on-duty').textContent()).toBe('3');
+      // Closing finished the day: nobody is left on duty, no session runs.
+      expect(await page.getByTestId('volunteers-on-duty').textContent()).toBe('0');
       await go(page, 'Sessions');
       const list = page.getByRole('region', { name: "Today's sessions" });
       await expect.poll(() => list.getByRole('button').count()).toBe(3);

@@ -21,7 +21,7 @@ const VIEWPORTS = [
   { name: '10-inch tablet, portrait', width: 800, height: 1280 },
   { name: 'phone, portrait', width: 390, height: 844 },
 ];
-const SCREENS = ['Today', 'Sessions', 'Shifts', 'Close day', 'Summary', 'Settings'];
+const SCREENS = ['Today', 'Sessions', 'Shifts', 'Close day', 'Summary', 'Children', 'Settings'];
 
 type Problem = string;
 

@@ -64,12 +64,17 @@ describe('Daybook offline, in Chromium against the real server', () => {
             const request = db.transaction(store).objectStore(store).count();
             request.onsuccess = () => resolve(request.result);
           });
-        const result = { children: await count('children'), attendance: await count('attendance'), outbox: await count('outbox') };
+        const result = {
+          children: await count('children'),
+          registrations: await count('registrations'),
+          attendance: await count('attendance'),
+          outbox: await count('outbox'),
+        };
         db.close();
         return result;
       });
-      // One child, one check-in, and both ops waiting for the server.
-      expect(stored).toEqual({ children: 1, attendance: 1, outbox: 2 });
+      // One child, their registration, one check-in, and the three ops waiting for the server.
+      expect(stored).toEqual({ children: 1, registrations: 1, attendance: 1, outbox: 3 });
     } finally {
       await context.close();
       await server.stop();

@@ -70,7 +70,7 @@ describe('two tablets, offline, then together again', () => {
       await registerAndCheckIn(a.page, ONLY_A);
       await registerAndCheckIn(b.page, SHARED);
       await registerAndCheckIn(b.page, ONLY_B);
-      await b.page.getByText('4 changes waiting').waitFor();
+      await b.page.getByText('6 changes waiting').waitFor();
 
       // The connection comes back: each pushes and pulls; a second round brings A what B sent.
       for (const tablet of [a, b, a]) {

@@ -37,13 +37,12 @@ export function CodeClashCard({ clash, timeZone, onNewCode, onSameChild }: CodeC
                 {registration.visits === 0 ? m('visitsNone') : registration.visits === 1 ? m('visitsOne') : m('visitsMany', { n: registration.visits })}
               </p>
               <div className="actions">
-                <button type="button" className="button primary" onClick={() => onNewCode(registration)}>
+                {/* The name starts with the words on the button, and says which child it is for. */}
+                <button type="button" className="button primary" aria-label={`${m('giveNewCode')}: ${profile}`} onClick={() => onNewCode(registration)}>
                   {m('giveNewCode')}
-                  <span className="visually-hidden">: {profile}</span>
                 </button>
-                <button type="button" className="button" onClick={() => onSameChild(registration)}>
+                <button type="button" className="button" aria-label={`${m('sameChild')}: ${profile}`} onClick={() => onSameChild(registration)}>
                   {m('sameChild')}
-                  <span className="visually-hidden">: {profile}</span>
                 </button>
               </div>
             </li>

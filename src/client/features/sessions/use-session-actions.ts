@@ -45,7 +45,8 @@ export function useSessionActions(options: { actions: Actions; activityLabel: (i
                 : m('addedMany', { n: added.length, activity });
         return { text, undo: change.before.length > 0 ? () => repositories.undoSessionChange(change) : undefined };
       },
-      { key: `add:${session.id}` },
+      // The same children on the same session: a double tap on Add; other children, a new add.
+      { key: `add:${session.id}:${children.map((child) => child.id).sort().join(',')}` },
     );
     return result !== null;
   };

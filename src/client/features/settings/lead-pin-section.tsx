@@ -41,7 +41,7 @@ export function LeadPinSection({ actions }: { actions: Actions }) {
       <label htmlFor={id}>{label}</label>
       <input
         id={id}
-        className="pin-input"
+        className="settings-input pin-input"
         type="password"
         inputMode="numeric"
         autoComplete="new-password"

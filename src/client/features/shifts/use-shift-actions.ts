@@ -39,7 +39,8 @@ export function useShiftActions(m: ShiftsMessages, actions: Actions) {
     saveName(
       () => repositories.addVolunteer(displayName),
       (volunteer) => ({ text: m('added', { name: volunteer.displayName ?? '' }), undo: () => repositories.undoAddVolunteer(volunteer.id) }),
-      'add-volunteer',
+      // Per name: a double tap on Add is one volunteer; two newcomers added one after the other are two.
+      `add-volunteer:${displayName.trim().toLowerCase()}`,
     );
 
   const rename = (volunteer: Stored<'volunteers'>, displayName: string): Promise<NameSaved> => {

@@ -140,9 +140,12 @@ describe('SyncStatusBar', () => {
       persist: () => Promise.resolve(false),
       estimate: () => Promise.resolve({ usage: 950 * 1024 * 1024, quota: 1024 * 1024 * 1024 }),
     });
-    renderBar();
-    expect(await within(bar()).findByText(/Storage not protected/)).toBeInTheDocument();
-    expect(bar()).toHaveTextContent('Storage almost full.');
+    const user = renderBar();
+    // Short pills in the one-line bar, each opening to its sentence.
+    await user.click(await within(bar()).findByText('Storage not protected', { selector: 'summary' }));
+    expect(within(bar()).getByText(/the browser may delete this tablet’s data when space runs low/)).toBeVisible();
+    await user.click(within(bar()).getByText('Storage almost full', { selector: 'summary' }));
+    expect(within(bar()).getByText('Storage almost full. Sync, then free some space on this tablet.')).toBeVisible();
   });
 
   it('speaks French', async () => {

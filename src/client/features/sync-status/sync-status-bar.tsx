@@ -68,10 +68,23 @@ export function SyncStatusBar({ link: Link = PlainLink }: { link?: LinkComponent
         <span className="sync-fact">{status.waiting === 0 ? m('allSent') : status.waiting === 1 ? m('waitingOne') : m('waitingMany', { n: status.waiting })}</span>
       )}
       {enrolled && <LastSync at={status.lastSyncedAt} />}
-      {status.storage.persisted === false && <span className="sync-note">{m('storageRefused')}</span>}
-      {status.storage.short && <span className="sync-note">{m('storageShort')}</span>}
+      {status.storage.persisted === false && <SyncNote summary={m('storageRefusedShort')} detail={m('storageRefused')} />}
+      {status.storage.short && <SyncNote summary={m('storageShortShort')} detail={m('storageShort')} />}
       <RefusedChanges rejections={status.rejections} total={status.rejectionCount} />
     </section>
+  );
+}
+
+/**
+ * A warning as a short pill that opens to its sentence: the status row is one line tall, so it
+ * never grows (and pushes the screen down) when a warning arrives after the first frame.
+ */
+function SyncNote({ summary, detail }: { summary: string; detail: string }) {
+  return (
+    <details className="sync-note">
+      <summary>{summary}</summary>
+      <p className="sync-popover">{detail}</p>
+    </details>
   );
 }
 

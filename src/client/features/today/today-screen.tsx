@@ -15,7 +15,8 @@ import { useAttendanceActions } from './use-attendance-actions';
 import { usePresentNow } from './use-present-now';
 import './today.css';
 
-type Registering = { code: string | null } | null;
+/** The registration form open now; `opened` tells one form's double tap from the next form's tap. */
+type Registering = { code: string | null; opened: number } | null;
 
 let markedUsable = false;
 
@@ -38,7 +39,7 @@ export function TodayScreen() {
     scheme: settings.codeScheme,
     isPresent: (childId) => presentIds.has(childId),
     actions,
-    onUnknownCode: (code) => setRegistering({ code }),
+    onUnknownCode: (code) => setRegistering({ code, opened: Date.now() }),
     onCommitted: applyCommitted,
   });
 
@@ -72,7 +73,7 @@ export function TodayScreen() {
         <RegisterChild
           code={registering.code}
           onRegister={async (profile) => {
-            if (await attendance.register(registering.code, profile)) setRegistering(null);
+            if (await attendance.register(registering.code, profile, `register:${registering.opened}`)) setRegistering(null);
           }}
           onCancel={() => setRegistering(null)}
         />
@@ -85,7 +86,7 @@ export function TodayScreen() {
           onChooseChild={attendance.toggle}
           onNewChild={() => {
             actions.clear();
-            setRegistering({ code: null });
+            setRegistering({ code: null, opened: Date.now() });
           }}
         />
       )}

@@ -61,15 +61,15 @@ export function useAttendanceActions(options: {
     return null;
   };
 
-  const register = async (code: string | null, profile: ChildProfile): Promise<boolean> => {
+  /** `key` names the registration form: two taps on its Register are one child, the next form's a new one. */
+  const register = async (code: string | null, profile: ChildProfile, key: string): Promise<boolean> => {
     const visit = await actions.run(
       () => repositories.registerAndCheckIn(code, profile),
       (done) => {
         options.onCommitted({ kind: 'in', child: done.child, at: Date.now(), eventId: done.eventId });
         return { text: t('registeredAndCheckedIn', { code: formatCodeForReading(done.child.code ?? '') }), undo: () => repositories.undoRegistration(done) };
       },
-      // Two taps on Register must not register two children: one key for the registration form.
-      { key: 'register' },
+      { key },
     );
     return visit !== null;
   };
