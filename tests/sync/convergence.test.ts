@@ -5,6 +5,7 @@ import { DaybookDatabase } from '../../src/client/db/core/database';
 import { InvalidWriteError, writeRecord } from '../../src/client/db/core/write';
 import { createSyncEngine } from '../../src/client/sync/engine';
 import { mergeOp } from '../../src/shared/merge';
+import { LEAD_ONLY_TABLES } from '../../src/shared/schema';
 import {
   expectedState,
   injectTransport,
@@ -179,7 +180,9 @@ describe('sync between three tablets and the server', () => {
         run += 1;
         const centreId = await newCentreId(server.store, `Centre ${run}`);
         const tablets: Tablet[] = [];
-        for (let i = 0; i < TABLETS; i++) tablets.push(await newTablet(server, centreId, `run${run}-tablet${i}`));
+        // The last tablet is a volunteer's: its settings writes (which it makes here through the raw
+        // write path, as a tablet that set them while on its own would) are refused, and undone.
+        for (let i = 0; i < TABLETS; i++) tablets.push(await newTablet(server, centreId, `run${run}-tablet${i}`, i === TABLETS - 1 ? 'volunteer' : 'lead'));
         const sent: { body: unknown; path: string; token?: string }[] = [];
         const eventIds: string[] = [];
         const serial = { n: 0 };
@@ -197,7 +200,8 @@ describe('sync between three tablets and the server', () => {
           }
 
           const onServer = await serverState(server.store, centreId);
-          const everyOp = tablets.flatMap((each) => each.log);
+          // Invariant 9: a volunteer's ops on lead-only tables change nothing, on any replica.
+          const everyOp = tablets.flatMap((each) => (each.role === 'volunteer' ? each.log.filter((op) => !LEAD_ONLY_TABLES.has(op.table)) : each.log));
           expect(onServer).toEqual(expectedState(everyOp, mergeOp));
           for (const each of tablets) {
             expect(await each.database.outbox.count()).toBe(0);

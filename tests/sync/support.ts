@@ -48,21 +48,21 @@ export function unreliable(transport: Transport, faults: Fault[], sent: { body: 
   };
 }
 
-export type Tablet = { name: string; database: DaybookDatabase; log: OutboxOp[]; engine: (transport: Transport) => SyncEngine };
+export type Tablet = { name: string; role: 'lead' | 'volunteer'; database: DaybookDatabase; log: OutboxOp[]; engine: (transport: Transport) => SyncEngine };
 
-/** A tablet: its own database (as a fresh install), enrolled in `centreId`, logging every op it writes. */
-export async function newTablet(server: { app: FastifyInstance; store: Store }, centreId: string, name: string): Promise<Tablet> {
+/** A tablet: its own database (as a fresh install), enrolled in `centreId` with `role`, logging every op it writes. */
+export async function newTablet(server: { app: FastifyInstance; store: Store }, centreId: string, name: string, role: 'lead' | 'volunteer' = 'lead'): Promise<Tablet> {
   const database = new DaybookDatabase(name);
   await database.open();
   const log: OutboxOp[] = [];
   watchOutbox(database, log);
-  const { code } = await mintEnrolmentCode(server.store, { centreId, role: 'lead', now: Date.now() });
+  const { code } = await mintEnrolmentCode(server.store, { centreId, role, now: Date.now() });
   const outcome = await enrolDevice(
     { serverUrl: 'http://localhost:8080', code, deviceName: name },
     { database, transport: injectTransport(server.app), pageProtocol: 'http:' },
   );
   if (!outcome.ok) throw new Error(`enrolment failed: ${JSON.stringify(outcome.problem)}`);
-  return { name, database, log, engine: (transport) => createSyncEngine({ database, transport }) };
+  return { name, role, database, log, engine: (transport) => createSyncEngine({ database, transport }) };
 }
 
 /** A tablet as it comes out of the box: its own database, never enrolled (it is its own lead). */
