@@ -1,8 +1,8 @@
 import { DaybookDatabase } from './core/database';
-import { createRepositories } from './repositories';
 
-/** The device's one database. Tests get a fresh one from fake-indexeddb per test file. */
+/**
+ * The device's one database. Every repository action takes the database it works on: the
+ * screens pass this one (imported per action, so the first load carries only Today's), the
+ * multi-tablet tests bind several with createRepositories. Tests get a fresh one per file.
+ */
 export const db = new DaybookDatabase();
-
-/** Every action on the device's own database: what the screens call. */
-export const repositories = createRepositories(db);

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { InvalidWriteError } from '../db/core/write';
-import { PROBLEM_SENTENCES, useActionMessages } from './messages';
+import { useI18n } from '../i18n/i18n';
+import { useActionMessages } from './messages';
 
 /**
  * The one way a screen takes an action (product.md: every action shows a confirmation you can
@@ -55,6 +56,7 @@ export type Actions = {
 
 export function useActions(): Actions {
   const m = useActionMessages();
+  const { language } = useI18n();
   const [notice, setNotice] = useState<Notice | null>(null);
   const counter = useRef(0);
   // Per key: when its last run finished, or +Infinity while it runs.
@@ -69,15 +71,23 @@ export function useActions(): Actions {
   }, []);
 
   const sentenceFor = useCallback(
-    (error: unknown, explain?: RunOptions['explain']) => {
+    async (error: unknown, explain?: RunOptions['explain']): Promise<string> => {
       const own = explain?.(error) ?? null;
       if (own !== null) return own;
-      return error instanceof InvalidWriteError ? m(PROBLEM_SENTENCES[error.problem]) : m('failed');
+      if (!(error instanceof InvalidWriteError)) return m('failed');
+      // Fetched on the first refusal (the service worker keeps it for offline use).
+      const { problemSentence } = await import('./problem-sentences');
+      return problemSentence(error.problem, language);
     },
-    [m],
+    [m, language],
   );
 
-  const fail = useCallback((error: unknown, explain?: RunOptions['explain']) => show(sentenceFor(error, explain), 'error'), [show, sentenceFor]);
+  const fail = useCallback(
+    (error: unknown, explain?: RunOptions['explain']) => {
+      void sentenceFor(error, explain).then((text) => show(text, 'error'));
+    },
+    [show, sentenceFor],
+  );
 
   const run = useCallback(
     async <R,>(perform: () => Promise<R>, confirm: (result: R) => Confirmation, options: RunOptions = {}): Promise<R | null> => {

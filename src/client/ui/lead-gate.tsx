@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
-import { repositories } from '../db/db';
+import { db } from '../db/db';
+import { checkLeadPin } from '../db/repositories/lead-pin';
 import { defineMessages } from '../i18n/define-messages';
 import { leadLock, useLeadAccess } from './lead-lock';
 
@@ -58,7 +59,7 @@ function PinForm() {
     }
     setBusy(true);
     try {
-      if (await repositories.checkLeadPin(pin)) {
+      if (await checkLeadPin(db, pin)) {
         wrong = 0;
         leadLock.unlock();
         return;

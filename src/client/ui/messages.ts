@@ -1,9 +1,9 @@
-import type { WriteProblem } from '../db/core/write';
 import { defineMessages } from '../i18n/define-messages';
 
 /**
- * The sentences every screen shares: the confirmation's Undo, and why a write was refused, once
- * each in each language (product.md: a volunteer never reads a developer's message).
+ * The sentences every screen's confirmations share, once each in each language. Why a write was
+ * refused is in problem-sentences.ts, fetched when a refusal first happens (it is rare, and
+ * Today's first load has a budget).
  */
 export const useActionMessages = defineMessages({
   en: {
@@ -11,89 +11,11 @@ export const useActionMessages = defineMessages({
     undone: 'Undone',
     dismiss: 'Close',
     failed: 'That was not saved. Try again; if it keeps happening, tell the centre lead.',
-    invalid: 'That was not saved: something in it is not accepted.',
-    'lead-only': 'Only a lead can do that.',
-    'day-closed': 'This day is closed. Only a lead can change it.',
-    'day-already-closed': 'This day is already closed.',
-    'day-not-closed': 'This day is not closed.',
-    'no-such-child': 'This child is not on this tablet yet. Sync, then try again.',
-    'no-such-record': 'That is no longer on this tablet.',
-    'no-such-session': 'This session is not on this tablet.',
-    'session-ended': 'This session has ended.',
-    'no-such-activity': 'This activity is no longer offered.',
-    'activity-in-use': 'Sessions use this activity, so it stays. Stop offering it instead.',
-    'no-such-volunteer': 'This volunteer is not on this tablet.',
-    'volunteer-off-list': 'This volunteer is no longer on the list. Add them again.',
-    'choose-children': 'Choose at least one child.',
-    'child-not-here': 'That child is not checked in today.',
-    'child-not-in-session': 'That child is not in this session.',
-    'choose-signer': 'Choose who signs the day off.',
-    'check-out-time': 'That check-out time cannot be used.',
-    'code-invalid': 'That code is not right. Check each character.',
-    'codes-used-up': 'This tablet has given out all its codes. Connect it to the server for new ones.',
-    'name-empty': 'Type a first name or nickname.',
-    'name-taken': 'That name is taken. Add a letter to tell them apart.',
-    'too-long': 'That text is too long.',
-    'pin-invalid': 'A PIN is 4 to 8 digits.',
   },
   fr: {
     undo: 'Annuler',
     undone: 'Annulé',
     dismiss: 'Fermer',
     failed: 'Ce n’est pas enregistré. Réessayez ; si cela continue, prévenez la personne responsable.',
-    invalid: 'Ce n’est pas enregistré : une partie n’est pas acceptée.',
-    'lead-only': 'Seule une personne responsable peut faire cela.',
-    'day-closed': 'Cette journée est clôturée. Seule une personne responsable peut la modifier.',
-    'day-already-closed': 'Cette journée est déjà clôturée.',
-    'day-not-closed': 'Cette journée n’est pas clôturée.',
-    'no-such-child': 'Cet enfant n’est pas encore sur cette tablette. Synchronisez, puis réessayez.',
-    'no-such-record': 'Ce n’est plus sur cette tablette.',
-    'no-such-session': 'Cette séance n’est pas sur cette tablette.',
-    'session-ended': 'Cette séance est terminée.',
-    'no-such-activity': 'Cette activité n’est plus proposée.',
-    'activity-in-use': 'Des séances utilisent cette activité : elle reste. Arrêtez plutôt de la proposer.',
-    'no-such-volunteer': 'Cette personne bénévole n’est pas sur cette tablette.',
-    'volunteer-off-list': 'Cette personne bénévole n’est plus sur la liste. Ajoutez-la à nouveau.',
-    'choose-children': 'Choisissez au moins un enfant.',
-    'child-not-here': 'Cet enfant n’est pas arrivé aujourd’hui.',
-    'child-not-in-session': 'Cet enfant n’est pas dans cette séance.',
-    'choose-signer': 'Choisissez qui clôture la journée.',
-    'check-out-time': 'Cette heure de départ ne convient pas.',
-    'code-invalid': 'Ce code n’est pas bon. Vérifiez chaque caractère.',
-    'codes-used-up': 'Cette tablette a donné tous ses codes. Connectez-la au serveur pour en avoir d’autres.',
-    'name-empty': 'Tapez un prénom ou un surnom.',
-    'name-taken': 'Ce nom est déjà pris. Ajoutez une lettre pour les distinguer.',
-    'too-long': 'Ce texte est trop long.',
-    'pin-invalid': 'Un code PIN fait 4 à 8 chiffres.',
   },
 });
-
-export type ActionMessages = ReturnType<typeof useActionMessages>;
-
-/** Every WriteProblem has its sentence: TypeScript fails here when one is added without one. */
-export const PROBLEM_SENTENCES: Record<WriteProblem, Parameters<ActionMessages>[0]> = {
-  invalid: 'invalid',
-  'lead-only': 'lead-only',
-  'day-closed': 'day-closed',
-  'day-already-closed': 'day-already-closed',
-  'day-not-closed': 'day-not-closed',
-  'no-such-child': 'no-such-child',
-  'no-such-record': 'no-such-record',
-  'no-such-session': 'no-such-session',
-  'session-ended': 'session-ended',
-  'no-such-activity': 'no-such-activity',
-  'activity-in-use': 'activity-in-use',
-  'no-such-volunteer': 'no-such-volunteer',
-  'volunteer-off-list': 'volunteer-off-list',
-  'choose-children': 'choose-children',
-  'child-not-here': 'child-not-here',
-  'child-not-in-session': 'child-not-in-session',
-  'choose-signer': 'choose-signer',
-  'check-out-time': 'check-out-time',
-  'code-invalid': 'code-invalid',
-  'codes-used-up': 'codes-used-up',
-  'name-empty': 'name-empty',
-  'name-taken': 'name-taken',
-  'too-long': 'too-long',
-  'pin-invalid': 'pin-invalid',
-};

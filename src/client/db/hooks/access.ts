@@ -1,21 +1,13 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { Role } from '../../../shared/schema';
-import type { Enrolment, Stored } from '../core/database';
+import type { Stored } from '../core/database';
 import { db } from '../db';
-import { loadDayClose } from '../repositories/day-close';
-import { isDayClosed } from '../repositories/day-guard';
-import { loadDeviceRole } from '../repositories/device';
-import { hasLeadPin } from '../repositories/lead-pin';
-import { loadEnrolment } from '../repositories/sync-state';
+import { isDayClosed, loadDayClose } from '../repositories/day-guard';
+import { hasLeadPin, loadDeviceRole } from '../repositories/device';
 
 /** This tablet's role, live; undefined while it is read, so nothing reads as a lead's before it is known. */
 export function useDeviceRole(): Role | undefined {
   return useLiveQuery(() => loadDeviceRole(db), []);
-}
-
-/** This tablet's enrolment, live: null when it was never enrolled, undefined while it is read. */
-export function useEnrolment(): Enrolment | null | undefined {
-  return useLiveQuery(() => loadEnrolment(db), []);
 }
 
 /**

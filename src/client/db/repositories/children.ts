@@ -1,45 +1,15 @@
 import { centreDay } from '../../../shared/dates';
-import { checkIssuedCode, checkWristbandCode, childIdFromCode, normaliseCode, type CodeProblem, type CodeScheme } from '../../../shared/codes';
+import { childIdFromCode } from '../../../shared/codes';
 import { uuidv7 } from '../../../shared/ids';
 import type { AgeBand, Gender } from '../../../shared/schema';
 import type { DaybookDatabase, Stored } from '../core/database';
 import { inWriteTransaction, InvalidWriteError, writeInTransaction } from '../core/write';
-import { fromAttendance } from '../../../shared/presence';
-import { visitsOf, type Visit } from '../../../shared/visits';
 import { checkIn } from './attendance';
-import { loadDeviceRole } from './device';
+import { readCode } from './child-codes';
 import { issueCodeForTablet, secureRandom } from './code-series';
 import { loadSettings } from './settings';
 
 export type ChildProfile = { ageBand: AgeBand; gender: Gender; languages: readonly string[] };
-
-export type CodeLookup =
-  | { status: 'invalid'; problem: CodeProblem }
-  | { status: 'found'; code: string; child: Stored<'children'> }
-  | { status: 'unknown'; code: string };
-
-/** Reads what a volunteer typed: normalised, checked against the centre's code scheme. */
-export function readCode(typed: string, scheme: CodeScheme): { ok: true; code: string } | { ok: false; problem: CodeProblem } {
-  const code = normaliseCode(typed, scheme);
-  const check = scheme === 'issued' ? checkIssuedCode(code) : checkWristbandCode(code);
-  return check.ok ? { ok: true, code } : check;
-}
-
-/** Finds the child a typed code names, or says why the code cannot be one. */
-export async function lookUpCode(database: DaybookDatabase, typed: string, scheme: CodeScheme): Promise<CodeLookup> {
-  const read = readCode(typed, scheme);
-  if (!read.ok) return { status: 'invalid', problem: read.problem };
-  const child = await database.children.get(childIdFromCode(read.code));
-  return child && !child.deleted ? { status: 'found', code: read.code, child } : { status: 'unknown', code: read.code };
-}
-
-/** Registered children whose code starts with `prefix` (already normalised), by the `code` index. */
-export async function loadCodeSuggestions(database: DaybookDatabase, prefix: string, limit: number): Promise<Stored<'children'>[]> {
-  if (prefix.length === 0) return [];
-  // A few more than asked for: deleted children are dropped after reading.
-  const matches = await database.children.where('code').startsWith(prefix).limit(limit + 4).toArray();
-  return matches.filter((child) => !child.deleted).slice(0, limit);
-}
 
 /**
  * Registers a child under a code a volunteer typed (a wristband, or a code issued on another
@@ -113,34 +83,5 @@ export function undoRegistration(database: DaybookDatabase, visit: RegisteredVis
     if (!visit.created) return;
     await writeInTransaction(database, 'children', visit.child.id, { deleted: true }, { now });
     if (visit.registrationId) await writeInTransaction(database, 'registrations', visit.registrationId, { deleted: true }, { now });
-  });
-}
-
-export type ChildDetail = {
-  child: Stored<'children'>;
-  /** The latest visits first, at most `limit` of them. */
-  visits: Visit[];
-  visitCount: number;
-};
-
-/** A child and their recent visits, for the lead's Children screen; null when the code names no child here. */
-export async function loadChildDetail(database: DaybookDatabase, childId: string, limit = 10): Promise<ChildDetail | null> {
-  const child = await database.children.get(childId);
-  if (!child || child.deleted) return null;
-  const events = await database.attendance.where('childId').equals(childId).toArray();
-  const visits = visitsOf(fromAttendance(events)).reverse();
-  return { child, visits: visits.slice(0, limit), visitCount: visits.length };
-}
-
-/**
- * Corrects a child's age band, gender and languages (lead only): a volunteer tapped the wrong
- * band at registration, or the child has had a birthday. The code and the visits stay.
- */
-export function correctChild(database: DaybookDatabase, childId: string, profile: ChildProfile, now = Date.now()): Promise<Stored<'children'>> {
-  return inWriteTransaction(database, async () => {
-    if ((await loadDeviceRole(database)) !== 'lead') throw new InvalidWriteError('lead-only', "role: only a lead can correct a child's record");
-    const child = await database.children.get(childId);
-    if (!child || child.deleted) throw new InvalidWriteError('no-such-child', 'childId: no such child on this tablet');
-    return writeInTransaction(database, 'children', childId, { ageBand: profile.ageBand, gender: profile.gender, languages: [...profile.languages] }, { now });
   });
 }

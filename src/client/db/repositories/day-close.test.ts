@@ -7,7 +7,6 @@ import {
   CheckOutTimeError,
   checkOutTimeProblem,
   closeDay,
-  loadDayClose,
   loadDaysToClose,
   loadSignOffVolunteers,
   loadStillCheckedIn,
@@ -15,7 +14,7 @@ import {
   undoCloseDay,
   undoReopenDay,
 } from './day-close';
-import { DayClosedError } from './day-guard';
+import { DayClosedError, loadDayClose } from './day-guard';
 import { db } from '../db';
 import { enrolAs } from '../testing';
 import { addParticipants, loadRunningSessionByChild, loadSessionsOfDay, startSession } from './sessions';

@@ -5,7 +5,7 @@ import { isCalendarDay, TEXT_LIMITS } from '../../../shared/schema';
 import { sessionState } from '../../../shared/sessions';
 import type { DaybookDatabase, Stored } from '../core/database';
 import { inWriteTransaction, InvalidWriteError, writeInTransaction } from '../core/write';
-import { assertDayWritable } from './day-guard';
+import { assertDayWritable, loadDayClose } from './day-guard';
 import { loadDeviceRole } from './device';
 import { loadOnDuty } from './presence';
 import { leaveRunningSession, undoSessionChange, type SessionChange } from './sessions';
@@ -185,11 +185,6 @@ export function closeDay(database: DaybookDatabase, input: CloseDayInput, now = 
   });
 }
 
-/** The day's close, or undefined while the day is open (never closed, or reopened). */
-export async function loadDayClose(database: DaybookDatabase, day: string): Promise<Stored<'dayCloses'> | undefined> {
-  const close = await database.dayCloses.get(dayCloseId(day));
-  return close && !close.deleted ? close : undefined;
-}
 
 /** Reopens a closed day (lead only): the close is deleted, the check-outs it made stay. */
 export function reopenDay(database: DaybookDatabase, day: string, now = Date.now()): Promise<Stored<'dayCloses'>> {

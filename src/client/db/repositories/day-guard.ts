@@ -1,5 +1,5 @@
 import { dayCloseId } from '../../../shared/ids';
-import type { DaybookDatabase } from '../core/database';
+import type { DaybookDatabase, Stored } from '../core/database';
 import { InvalidWriteError } from '../core/write';
 import { loadDeviceRole } from './device';
 
@@ -8,10 +8,15 @@ export class DayClosedError extends InvalidWriteError {
   override name = 'DayClosedError';
 }
 
+/** The day's close, or undefined while the day is open (never closed, or reopened). */
+export async function loadDayClose(database: DaybookDatabase, day: string): Promise<Stored<'dayCloses'> | undefined> {
+  const close = await database.dayCloses.get(dayCloseId(day));
+  return close && !close.deleted ? close : undefined;
+}
+
 /** True when the lead has signed the day off (and nobody has reopened it). */
 export async function isDayClosed(database: DaybookDatabase, day: string): Promise<boolean> {
-  const close = await database.dayCloses.get(dayCloseId(day));
-  return close !== undefined && !close.deleted;
+  return (await loadDayClose(database, day)) !== undefined;
 }
 
 /**

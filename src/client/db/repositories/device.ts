@@ -1,6 +1,5 @@
 import type { Role } from '../../../shared/schema';
 import type { DaybookDatabase } from '../core/database';
-import { loadEnrolment } from './sync-state';
 
 /**
  * sync-protocol.md, Authority: a device's role is the role of the code it enrolled with, and
@@ -10,5 +9,12 @@ import { loadEnrolment } from './sync-state';
 export const UNENROLLED_ROLE: Role = 'lead';
 
 export async function loadDeviceRole(database: DaybookDatabase): Promise<Role> {
-  return (await loadEnrolment(database))?.role ?? UNENROLLED_ROLE;
+  // The enrolment row read here, not through sync-state.ts: Today's first load needs the role only.
+  const row = await database.meta.get('enrolment');
+  return row?.key === 'enrolment' ? row.role : UNENROLLED_ROLE;
+}
+
+/** Whether this tablet has a lead PIN (lead-pin.ts sets and checks it; this stays in the first load). */
+export async function hasLeadPin(database: DaybookDatabase): Promise<boolean> {
+  return (await database.meta.get('leadPin'))?.key === 'leadPin';
 }

@@ -1,6 +1,8 @@
 import type { SettingKey, SettingValue } from '../../../shared/schema';
 import type { DaybookDatabase } from '../core/database';
 import * as attendance from './attendance';
+import * as childCodes from './child-codes';
+import * as childRecords from './child-records';
 import * as children from './children';
 import * as codeClashes from './code-clashes';
 import * as dayClose from './day-close';
@@ -32,12 +34,12 @@ export function createRepositories(database: DaybookDatabase) {
       checkOut: attendance.checkOut,
       undoCheckOut: attendance.undoCheckOut,
       voidAttendance: attendance.voidAttendance,
-      lookUpCode: children.lookUpCode,
+      lookUpCode: childCodes.lookUpCode,
       registerChild: children.registerChild,
       registerNewChild: children.registerNewChild,
       registerAndCheckIn: children.registerAndCheckIn,
       undoRegistration: children.undoRegistration,
-      correctChild: children.correctChild,
+      correctChild: childRecords.correctChild,
       giveNewCode: codeClashes.giveNewCode,
       keepAsSameChild: codeClashes.keepAsSameChild,
       undoAnswer: codeClashes.undoAnswer,

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../db';
 import { enrolAs } from '../testing';
-import { checkLeadPin, hasLeadPin, removeLeadPin, setLeadPin } from './lead-pin';
+import { hasLeadPin } from './device';
+import { checkLeadPin, removeLeadPin, setLeadPin } from './lead-pin';
 
 beforeEach(async () => {
   await db.delete();

@@ -20,10 +20,6 @@ async function hashPin(pin: string, salt: string, iterations: number): Promise<s
   return hex(new Uint8Array(bits));
 }
 
-export async function hasLeadPin(database: DaybookDatabase): Promise<boolean> {
-  return (await database.meta.get('leadPin'))?.key === 'leadPin';
-}
-
 /** Sets (or changes) the PIN. Only a lead's tablet has one: a volunteer's has no lead actions to guard. */
 export async function setLeadPin(database: DaybookDatabase, pin: string): Promise<void> {
   if ((await loadDeviceRole(database)) !== 'lead') throw new InvalidWriteError('lead-only', 'role: only a lead sets a lead PIN');

@@ -1,12 +1,14 @@
 import { useId, useState } from 'react';
 import { formatCodeForReading } from '../../../shared/codes';
 import type { Gender } from '../../../shared/schema';
-import { repositories } from '../../db/db';
-import { useDeviceRole } from '../../db/hooks/access';
-import { useChildDetail, useCodeClashes } from '../../db/hooks/children';
-import { useCentreSettings } from '../../db/hooks/settings';
+import { db } from '../../db/db';
+import { correctChild } from '../../db/repositories/child-records';
+import { lookUpCode } from '../../db/repositories/child-codes';
 import type { ChildProfile } from '../../db/repositories/children';
-import type { RegistrationView } from '../../db/repositories/code-clashes';
+import { giveNewCode, keepAsSameChild, undoAnswer, type RegistrationView } from '../../db/repositories/code-clashes';
+import { useDeviceRole } from '../../db/hooks/access';
+import { useChildDetail, useCodeClashes } from '../../db/hooks/child-records';
+import { useCentreSettings } from '../../db/hooks/settings';
 import { useT } from '../../i18n/i18n';
 import { ActionNotice, useActions } from '../../ui/actions';
 import { LeadGate } from '../../ui/lead-gate';
@@ -44,22 +46,22 @@ export function ChildrenScreen() {
 
   const describe = (registration: RegistrationView) => `${registration.ageBand}, ${genderLabel(registration.gender as Gender, t)}`;
 
-  const giveNewCode = (registration: RegistrationView) =>
+  const newCode = (registration: RegistrationView) =>
     void actions.run(
-      () => repositories.giveNewCode(registration.id),
-      (given) => ({ text: m('newCodeGiven', { code: formatCodeForReading(given.code) }), undo: () => repositories.undoAnswer(given.revert) }),
+      () => giveNewCode(db, registration.id),
+      (given) => ({ text: m('newCodeGiven', { code: formatCodeForReading(given.code) }), undo: () => undoAnswer(db, given.revert) }),
       { key: `answer:${registration.childId}` },
     );
 
   const keepAsOne = (registration: RegistrationView) =>
     void actions.run(
-      () => repositories.keepAsSameChild(registration.id),
-      (revert) => ({ text: m('keptAsOne', { profile: describe(registration) }), undo: () => repositories.undoAnswer(revert) }),
+      () => keepAsSameChild(db, registration.id),
+      (revert) => ({ text: m('keptAsOne', { profile: describe(registration) }), undo: () => undoAnswer(db, revert) }),
       { key: `answer:${registration.childId}` },
     );
 
   const find = async (typed: string): Promise<string | null> => {
-    const found = await repositories.lookUpCode(typed, settings.codeScheme);
+    const found = await lookUpCode(db, typed, settings.codeScheme);
     if (found.status === 'invalid') return m('codeProblem');
     if (found.status === 'unknown') return m('notFound', { code: formatCodeForReading(found.code) });
     setChildId(found.child.id);
@@ -70,11 +72,11 @@ export function ChildrenScreen() {
     if (!detail) return false;
     const code = formatCodeForReading(detail.child.code ?? '');
     const saved = await actions.run(
-      () => repositories.correctChild(detail.child.id, profile),
+      () => correctChild(db, detail.child.id, profile),
       () => {
         const before = detail.child;
         const back = { ageBand: before.ageBand!, gender: before.gender!, languages: before.languages ?? [] };
-        return { text: m('corrected', { code }), undo: () => repositories.correctChild(before.id, back) };
+        return { text: m('corrected', { code }), undo: () => correctChild(db, before.id, back) };
       },
       { key: `correct:${detail.child.id}` },
     );
@@ -90,7 +92,7 @@ export function ChildrenScreen() {
           <section aria-labelledby={clashesId} className="code-clashes">
             <h2 id={clashesId}>{m('clashesTitle')}</h2>
             {clashes.map((clash) => (
-              <CodeClashCard key={clash.childId} clash={clash} timeZone={settings.timeZone} onNewCode={giveNewCode} onSameChild={keepAsOne} />
+              <CodeClashCard key={clash.childId} clash={clash} timeZone={settings.timeZone} onNewCode={newCode} onSameChild={keepAsOne} />
             ))}
           </section>
         )}

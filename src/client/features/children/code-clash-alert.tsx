@@ -1,6 +1,6 @@
 import type { ComponentType, ReactNode } from 'react';
 import { useDeviceRole } from '../../db/hooks/access';
-import { useCodeClashes } from '../../db/hooks/children';
+import { useCodeClashes } from '../../db/hooks/child-records';
 import { useChildrenMessages } from './messages';
 
 export const CHILDREN_PATH = '/children';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { centreDay, localTime } from '../../../shared/dates';
-import { repositories } from '../../db/db';
-import { CheckOutTimeError, type CheckOutTimeProblem, type DayClosing } from '../../db/repositories/day-close';
+import { db } from '../../db/db';
+import { CheckOutTimeError, type CheckOutTimeProblem, type DayClosing, clearLateArrivals, closeDay, reopenDay, undoCloseDay, undoReopenDay } from '../../db/repositories/day-close';
 import { useDeviceRole } from '../../db/hooks/access';
 import { useCentreSettings, useNow } from '../../db/hooks/settings';
 import { useOnDuty, usePresentChildren } from '../../db/hooks/presence';
@@ -58,10 +58,10 @@ export function CloseDayScreen() {
   const close = async (request: CloseRequest): Promise<CheckOutTimeProblem | null> => {
     let timeProblem: CheckOutTimeProblem | null = null;
     await actions.run(
-      () => repositories.closeDay({ day, ...request }),
+      () => closeDay(db, { day, ...request }),
       (closing) => ({
         text: closedNotice(closing, localTime(request.checkOutAt, timeZone)),
-        undo: () => repositories.undoCloseDay(closing),
+        undo: () => undoCloseDay(db, closing),
       }),
       {
         key: `close:${day}`,
@@ -77,8 +77,8 @@ export function CloseDayScreen() {
 
   const reopen = () =>
     void actions.run(
-      () => repositories.reopenDay(day),
-      () => ({ text: m('reopenedNotice'), undo: () => repositories.undoReopenDay(day) }),
+      () => reopenDay(db, day),
+      () => ({ text: m('reopenedNotice'), undo: () => undoReopenDay(db, day) }),
       { key: `reopen:${day}` },
     );
 
@@ -93,7 +93,7 @@ export function CloseDayScreen() {
         {closed === undefined || role === undefined ? null : closed ? (
           <>
             <ClosedDay closed={closed} timeZone={timeZone} onReopen={isLead ? reopen : null} />
-            <LateArrivals arrivals={late ?? []} timeZone={timeZone} activityLabel={activityLabel} onClear={isLead ? () => void repositories.clearLateArrivals(day) : null} />
+            <LateArrivals arrivals={late ?? []} timeZone={timeZone} activityLabel={activityLabel} onClear={isLead ? () => void clearLateArrivals(db, day) : null} />
             {present && present.length > 0 && <StillCheckedIn present={present} timeZone={timeZone} title={m('stillInClosed')} />}
           </>
         ) : (

@@ -1,6 +1,7 @@
 import { formatCodeForReading } from '../../../shared/codes';
 import type { Stored } from '../../db/core/database';
-import { repositories } from '../../db/db';
+import { db } from '../../db/db';
+import { addParticipants, endSession, removeParticipant, startSession, undoSessionChange, undoStartSession } from '../../db/repositories/sessions';
 import type { SessionStart } from '../../db/repositories/sessions';
 import type { Actions } from '../../ui/actions';
 import { useSessionsMessages } from './messages';
@@ -18,11 +19,11 @@ export function useSessionActions(options: { actions: Actions; activityLabel: (i
 
   const start = (input: SessionStart, onUndone: () => void): Promise<Stored<'sessions'> | null> =>
     actions.run(
-      () => repositories.startSession(input),
+      () => startSession(db, input),
       (session) => ({
         text: m('started', { activity: activityLabel(session.activity) }),
         undo: async () => {
-          await repositories.undoStartSession(session.id);
+          await undoStartSession(db, session.id);
           onUndone();
         },
       }),
@@ -32,7 +33,7 @@ export function useSessionActions(options: { actions: Actions; activityLabel: (i
   const add = async (session: Stored<'sessions'>, children: readonly Stored<'children'>[]): Promise<boolean> => {
     const activity = activityLabel(session.activity);
     const result = await actions.run(
-      () => repositories.addParticipants(session.id, children.map((child) => child.id)),
+      () => addParticipants(db, session.id, children.map((child) => child.id)),
       ({ added, moved, change }) => {
         const only = added.length === 1 ? children.find((child) => child.id === added[0]) : undefined;
         const text =
@@ -43,7 +44,7 @@ export function useSessionActions(options: { actions: Actions; activityLabel: (i
               : moved.length > 0
                 ? m('addedManyMoved', { n: added.length, moved: new Set(moved.map((move) => move.childId)).size, activity })
                 : m('addedMany', { n: added.length, activity });
-        return { text, undo: change.before.length > 0 ? () => repositories.undoSessionChange(change) : undefined };
+        return { text, undo: change.before.length > 0 ? () => undoSessionChange(db, change) : undefined };
       },
       // The same children on the same session: a double tap on Add; other children, a new add.
       { key: `add:${session.id}:${children.map((child) => child.id).sort().join(',')}` },
@@ -53,8 +54,8 @@ export function useSessionActions(options: { actions: Actions; activityLabel: (i
 
   const remove = async (session: Stored<'sessions'>, child: Stored<'children'>): Promise<boolean> => {
     const change = await actions.run(
-      () => repositories.removeParticipant(session.id, child.id),
-      (done) => ({ text: m('removed', { code: codeOf(child), activity: activityLabel(session.activity) }), undo: () => repositories.undoSessionChange(done) }),
+      () => removeParticipant(db, session.id, child.id),
+      (done) => ({ text: m('removed', { code: codeOf(child), activity: activityLabel(session.activity) }), undo: () => undoSessionChange(db, done) }),
       { key: `participant:${session.id}:${child.id}` },
     );
     return change !== null;
@@ -62,8 +63,8 @@ export function useSessionActions(options: { actions: Actions; activityLabel: (i
 
   const end = async (session: Stored<'sessions'>): Promise<boolean> => {
     const change = await actions.run(
-      () => repositories.endSession(session.id),
-      (done) => ({ text: m('ended', { activity: activityLabel(session.activity) }), undo: () => repositories.undoSessionChange(done) }),
+      () => endSession(db, session.id),
+      (done) => ({ text: m('ended', { activity: activityLabel(session.activity) }), undo: () => undoSessionChange(db, done) }),
       { key: `end:${session.id}` },
     );
     return change !== null;

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
-import { repositories } from '../../db/db';
+import { db } from '../../db/db';
+import { removeLeadPin, setLeadPin } from '../../db/repositories/lead-pin';
 import { useLeadPinSet } from '../../db/hooks/access';
 import type { Actions } from '../../ui/actions';
 import { useSettingsMessages } from './messages';
@@ -23,7 +24,7 @@ export function LeadPinSection({ actions }: { actions: Actions }) {
     if (!PIN.test(pin)) return setError({ field: 'pin', text: m('pinBad') });
     if (again !== pin) return setError({ field: 'again', text: m('pinMismatch') });
     const saved = await actions.run(
-      () => repositories.setLeadPin(pin),
+      () => setLeadPin(db, pin),
       () => ({ text: m(pinSet ? 'pinChanged' : 'pinSet') }),
       { key: 'lead-pin' },
     );
@@ -33,7 +34,7 @@ export function LeadPinSection({ actions }: { actions: Actions }) {
     }
   };
 
-  const remove = () => void actions.run(() => repositories.removeLeadPin(), () => ({ text: m('pinRemoved') }), { key: 'lead-pin' });
+  const remove = () => void actions.run(() => removeLeadPin(db), () => ({ text: m('pinRemoved') }), { key: 'lead-pin' });
 
   if (pinSet === undefined) return null;
   const field = (id: string, label: string, value: string, onChange: (next: string) => void, which: 'pin' | 'again') => (

@@ -2,7 +2,8 @@ import { useId } from 'react';
 import type { SettingKey, SettingValue } from '../../../shared/schema';
 import { useDeviceRole } from '../../db/hooks/access';
 import { useCentreSettings } from '../../db/hooks/settings';
-import { repositories } from '../../db/db';
+import { db } from '../../db/db';
+import { saveSetting } from '../../db/repositories/settings';
 import { ActionNotice, useActions } from '../../ui/actions';
 import { LeadGate } from '../../ui/lead-gate';
 import { ActivityTypesForm } from './activity-types-form';
@@ -29,8 +30,8 @@ export function SettingsScreen() {
     // What Undo puts back: the value as it was when Save was tapped.
     const previous = settings[key];
     const saved = await actions.run(
-      () => repositories.saveSetting(key, value),
-      () => ({ text: confirmation, undo: () => repositories.saveSetting(key, previous) }),
+      () => saveSetting(db, key, value),
+      () => ({ text: confirmation, undo: () => saveSetting(db, key, previous) }),
       { key: `setting:${key}` },
     );
     return saved !== null;

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef } from 'react';
-import { useEnrolment } from '../../db/hooks/access';
+import { useEnrolment } from '../../db/hooks/enrolment';
 import { LANGUAGES, useI18n, type Language } from '../../i18n/i18n';
 import type { Confirmation } from '../../ui/actions';
 import { ChoiceGroup } from '../../ui/choice-group';

@@ -1,7 +1,8 @@
 import type { Stored } from '../../db/core/database';
-import { repositories } from '../../db/db';
+import { db } from '../../db/db';
+import { signOff, signOn, voidShiftEvent } from '../../db/repositories/shifts';
 import type { OnDutyVolunteer } from '../../db/repositories/presence';
-import { DuplicateVolunteerError } from '../../db/repositories/volunteers';
+import { DuplicateVolunteerError, addVolunteer, renameVolunteer, setVolunteerActive, undoActiveChange, undoAddVolunteer } from '../../db/repositories/volunteers';
 import type { Actions } from '../../ui/actions';
 import type { ShiftsMessages } from './messages';
 import type { NameSaved } from './save-name';
@@ -29,16 +30,16 @@ export function useShiftActions(m: ShiftsMessages, actions: Actions) {
   const tap = async (volunteer: Stored<'volunteers'>, duty: OnDutyVolunteer | undefined) => {
     const name = volunteer.displayName ?? '';
     await actions.run(
-      () => (duty ? repositories.signOff(volunteer.id) : repositories.signOn(volunteer.id)),
-      (event) => ({ text: m(duty ? 'signedOff' : 'signedOn', { name }), undo: () => repositories.voidShiftEvent(event.id) }),
+      () => (duty ? signOff(db, volunteer.id) : signOn(db, volunteer.id)),
+      (event) => ({ text: m(duty ? 'signedOff' : 'signedOn', { name }), undo: () => voidShiftEvent(db, event.id) }),
       { key: `shift:${volunteer.id}` },
     );
   };
 
   const add = (displayName: string): Promise<NameSaved> =>
     saveName(
-      () => repositories.addVolunteer(displayName),
-      (volunteer) => ({ text: m('added', { name: volunteer.displayName ?? '' }), undo: () => repositories.undoAddVolunteer(volunteer.id) }),
+      () => addVolunteer(db, displayName),
+      (volunteer) => ({ text: m('added', { name: volunteer.displayName ?? '' }), undo: () => undoAddVolunteer(db, volunteer.id) }),
       // Per name: a double tap on Add is one volunteer; two newcomers added one after the other are two.
       `add-volunteer:${displayName.trim().toLowerCase()}`,
     );
@@ -46,8 +47,8 @@ export function useShiftActions(m: ShiftsMessages, actions: Actions) {
   const rename = (volunteer: Stored<'volunteers'>, displayName: string): Promise<NameSaved> => {
     const old = volunteer.displayName ?? '';
     return saveName(
-      () => repositories.renameVolunteer(volunteer.id, displayName),
-      (renamed) => ({ text: m('renamed', { old, name: renamed.displayName ?? '' }), undo: () => repositories.renameVolunteer(volunteer.id, old) }),
+      () => renameVolunteer(db, volunteer.id, displayName),
+      (renamed) => ({ text: m('renamed', { old, name: renamed.displayName ?? '' }), undo: () => renameVolunteer(db, volunteer.id, old) }),
       `rename:${volunteer.id}`,
     );
   };
@@ -55,8 +56,8 @@ export function useShiftActions(m: ShiftsMessages, actions: Actions) {
   const remove = async (volunteer: Stored<'volunteers'>): Promise<boolean> => {
     const name = volunteer.displayName ?? '';
     const change = await actions.run(
-      () => repositories.setVolunteerActive(volunteer.id, false),
-      (done) => ({ text: m(done.signedOff ? 'removedAndSignedOff' : 'removed', { name }), undo: () => repositories.undoActiveChange(done) }),
+      () => setVolunteerActive(db, volunteer.id, false),
+      (done) => ({ text: m(done.signedOff ? 'removedAndSignedOff' : 'removed', { name }), undo: () => undoActiveChange(db, done) }),
       // An Undo that would bring back a name a newcomer has taken since says so by name.
       { key: `remove:${volunteer.id}`, explain: nameTaken },
     );

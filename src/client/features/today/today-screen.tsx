@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { centreDay } from '../../../shared/dates';
 import { useCentreSettings, useNow } from '../../db/hooks/settings';
 import { useOnDuty } from '../../db/hooks/presence';
@@ -9,14 +9,18 @@ import { useDayWriteAccess } from '../../ui/lead-lock';
 import { FindChild } from './find-child';
 import { Headcount } from './headcount';
 import { PresentList } from './present-list';
-import { RegisterChild } from './register-child';
-import { markFirstScreenDrawn } from '../../ui/first-screen';
-import { useAttendanceActions } from './use-attendance-actions';
+
+import { afterFirstScreen, markFirstScreenDrawn } from '../../ui/first-screen';
+import { registration, useAttendanceActions } from './use-attendance-actions';
 import { usePresentNow } from './use-present-now';
 import './today.css';
 
 /** The registration form open now; `opened` tells one form's double tap from the next form's tap. */
 type Registering = { code: string | null; opened: number } | null;
+
+/** The registration form and its code come after the first screen: most taps are check-ins. */
+const registerChildForm = () => import('./register-child');
+const RegisterChild = lazy(() => registerChildForm().then((module) => ({ default: module.RegisterChild })));
 
 let markedUsable = false;
 
@@ -50,6 +54,9 @@ export function TodayScreen() {
   });
   const checkOutTile = useCallback((entry: PresentChild) => void latestActions.current.toggle(entry.child), []);
 
+  // Fetched as soon as Today is drawn and the tablet is idle, so "New child" opens at once.
+  useEffect(() => afterFirstScreen(() => void Promise.all([registerChildForm(), registration()])), []);
+
   useEffect(() => {
     // The benchmark's "Today is usable" moment: the present list has been read and drawn.
     if (present && !markedUsable) {
@@ -70,13 +77,16 @@ export function TodayScreen() {
       )}
       <ActionNotice actions={actions} />
       {registering && !readOnly ? (
-        <RegisterChild
-          code={registering.code}
-          onRegister={async (profile) => {
-            if (await attendance.register(registering.code, profile, `register:${registering.opened}`)) setRegistering(null);
-          }}
-          onCancel={() => setRegistering(null)}
-        />
+        // Fetched once Today is drawn: by the time anyone taps "New child" it is here.
+        <Suspense fallback={<p className="loading">{t('loading')}</p>}>
+          <RegisterChild
+            code={registering.code}
+            onRegister={async (profile) => {
+              if (await attendance.register(registering.code, profile, `register:${registering.opened}`)) setRegistering(null);
+            }}
+            onCancel={() => setRegistering(null)}
+          />
+        </Suspense>
       ) : (
         <FindChild
           scheme={settings.codeScheme}

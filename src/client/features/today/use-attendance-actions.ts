@@ -1,10 +1,18 @@
 import { formatCodeForReading, type CodeProblem, type CodeScheme } from '../../../shared/codes';
 import type { Stored } from '../../db/core/database';
-import { repositories } from '../../db/db';
+import { db } from '../../db/db';
+import { checkIn, checkOut, undoCheckOut, voidAttendance } from '../../db/repositories/attendance';
+import { lookUpCode } from '../../db/repositories/child-codes';
 import type { ChildProfile } from '../../db/repositories/children';
 import { useT } from '../../i18n/i18n';
 import type { Actions } from '../../ui/actions';
 import type { CommittedChange } from './use-present-now';
+
+/**
+ * Registration's code (issuing codes, the registration row) is not in the first load: Today
+ * fetches it once drawn (today-screen.tsx), and the service worker keeps it for offline use.
+ */
+export const registration = () => import('../../db/repositories/children');
 
 /**
  * What a volunteer does on Today, each confirmed with Undo: a child found and out is checked in,
@@ -30,19 +38,19 @@ export function useAttendanceActions(options: {
     const key = `attendance:${child.id}`;
     if (present) {
       await actions.run(
-        () => repositories.checkOut(child.id),
+        () => checkOut(db, child.id),
         (done) => {
           options.onCommitted({ kind: 'out', childId: child.id });
-          return { text: t('checkedOut', { code }), undo: () => repositories.undoCheckOut(done) };
+          return { text: t('checkedOut', { code }), undo: () => undoCheckOut(db, done) };
         },
         { key },
       );
     } else {
       await actions.run(
-        () => repositories.checkIn(child.id),
+        () => checkIn(db, child.id),
         (event) => {
           options.onCommitted({ kind: 'in', child, at: event.at ?? Date.now(), eventId: event.id });
-          return { text: t('checkedIn', { code }), undo: () => repositories.voidAttendance(event.id) };
+          return { text: t('checkedIn', { code }), undo: () => voidAttendance(db, event.id) };
         },
         { key },
       );
@@ -50,7 +58,7 @@ export function useAttendanceActions(options: {
   };
 
   const submitCode = async (typed: string): Promise<CodeProblem | null> => {
-    const found = await repositories.lookUpCode(typed, options.scheme);
+    const found = await lookUpCode(db, typed, options.scheme);
     if (found.status === 'invalid') return found.problem;
     if (found.status === 'unknown') {
       actions.clear();
@@ -64,10 +72,10 @@ export function useAttendanceActions(options: {
   /** `key` names the registration form: two taps on its Register are one child, the next form's a new one. */
   const register = async (code: string | null, profile: ChildProfile, key: string): Promise<boolean> => {
     const visit = await actions.run(
-      () => repositories.registerAndCheckIn(code, profile),
+      async () => (await registration()).registerAndCheckIn(db, code, profile),
       (done) => {
         options.onCommitted({ kind: 'in', child: done.child, at: Date.now(), eventId: done.eventId });
-        return { text: t('registeredAndCheckedIn', { code: formatCodeForReading(done.child.code ?? '') }), undo: () => repositories.undoRegistration(done) };
+        return { text: t('registeredAndCheckedIn', { code: formatCodeForReading(done.child.code ?? '') }), undo: async () => (await registration()).undoRegistration(db, done) };
       },
       { key },
     );
