@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findCodeClashes, movedEventId, recordsThatMove, sameProfile, writerOf, type ChildRecordFacts, type RegistrationFacts } from './code-clashes';
+import { findCodeClashes, movedEventId, recordsThatMove, sameProfile, visitEventsThatMove, writerOf, type AttendanceFacts, type ChildRecordFacts, type RegistrationFacts } from './code-clashes';
 
 const A = 'aaaaaaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbbbbbb';
@@ -82,6 +82,38 @@ describe('recordsThatMove', () => {
     ['of another child', record('e1', hlc(T + 60_000, B), { childId: 'child-0999A1' }), false],
   ] as const)('%s: moves %s', (_case, candidate, moves) => {
     expect(recordsThatMove(move, [candidate]).length === 1).toBe(moves);
+  });
+});
+
+describe('visitEventsThatMove', () => {
+  const move = { childId: 'child-1000A6', registeredHlc: hlc(T, B), resolvedHlc: hlc(T + 3_600_000, A) };
+  const event = (id: string, kind: 'in' | 'out', minute: number, node: string, more: Partial<AttendanceFacts> = {}): AttendanceFacts => ({
+    id,
+    childId: 'child-1000A6',
+    kind,
+    at: T + minute * 60_000,
+    deleted: false,
+    createdHlc: hlc(T + minute * 60_000, node, 1),
+    ...more,
+  });
+  const moved = (events: AttendanceFacts[]) => visitEventsThatMove(move, events).map((e) => e.id).sort();
+
+  it.each([
+    ['a visit begun and ended on the registering tablet', [event('i', 'in', 1, B), event('o', 'out', 5, B)], ['i', 'o']],
+    ['a visit begun there and ended on another tablet: the whole visit moves', [event('i', 'in', 1, B), event('o', 'out', 5, A)], ['i', 'o']],
+    ['a check-out on the registering tablet: its child left', [event('i', 'in', 1, A), event('o', 'out', 5, B)], ['o']],
+    ['a check-in on another tablet is its own child coming', [event('i', 'in', 1, B), event('i2', 'in', 2, A)], ['i']],
+    ['with both in, another tablet’s check-out is its own child’s', [event('i', 'in', 1, B), event('j', 'in', 2, A), event('o', 'out', 5, A)], ['i']],
+    [
+      'both children coming and going',
+      [event('i', 'in', 1, B), event('o', 'out', 5, A), event('j', 'in', 10, A), event('p', 'out', 15, B), event('q', 'out', 16, A)],
+      ['i', 'o', 'p'],
+    ],
+    ['a stray check-out from the registering tablet', [event('o', 'out', 5, B)], ['o']],
+    ['a voided check-in does not begin a visit', [event('i', 'in', 1, B, { deleted: true }), event('o', 'out', 5, B)], ['o']],
+    ['a visit of another child', [event('i', 'in', 1, B, { childId: 'child-0999A1' })], []],
+  ] as const)('%s', (_case, events, expected) => {
+    expect(moved([...events])).toEqual([...expected].sort());
   });
 });
 

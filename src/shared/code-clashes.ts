@@ -89,6 +89,40 @@ export function recordsThatMove<R extends ChildRecordFacts>(
   );
 }
 
+/** An attendance event as the move reads it: its kind and time besides who made it. */
+export type AttendanceFacts = ChildRecordFacts & { kind: 'in' | 'out'; at: number };
+
+/**
+ * The attendance events that move. Under one merged record two children's events interleave:
+ * the registering tablet's (recordsThatMove: they move) and everyone else's (they stay). A
+ * check-out another tablet made (or the lead's close) belongs to the child it can have ended:
+ * the one who stays when they were in, else the one who moves when they were in, so a visit
+ * begun on the registering tablet and ended elsewhere moves whole. With both in, it is taken
+ * for the child who stays: the tablet that tapped it knew only that one. Events are read in the
+ * presence rule's order (product.md: by `at`, then by `id`).
+ */
+export function visitEventsThatMove<E extends AttendanceFacts>(move: { childId: string; registeredHlc: string; resolvedHlc: string }, events: readonly E[]): E[] {
+  const ofChild = events.filter((event) => event.childId === move.childId && !event.deleted).sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const theirs = new Set(recordsThatMove(move, ofChild).map((event) => event.id));
+  const moving: E[] = [];
+  let movingIn = false;
+  let stayingIn = false;
+  for (const event of ofChild) {
+    if (theirs.has(event.id)) {
+      moving.push(event);
+      movingIn = event.kind === 'in';
+    } else if (event.kind === 'in') {
+      stayingIn = true;
+    } else if (stayingIn) {
+      stayingIn = false;
+    } else if (movingIn) {
+      moving.push(event);
+      movingIn = false;
+    }
+  }
+  return moving;
+}
+
 /** 32-bit FNV-1a of `text`, from `seed`: small, and the same on every replica. */
 function fnv1a(text: string, seed: number): number {
   let hash = seed >>> 0;

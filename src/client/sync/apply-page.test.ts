@@ -169,6 +169,20 @@ describe('changes that reach a closed day late', () => {
     expect(await late()).toEqual(['participations/s1:child-4173KL', 'participations/s2:child-4173KL', 'sessions/s2']);
   });
 
+  it('follow a reopen in the page, in cursor order: before it late, after it not', async () => {
+    await applyPullPage(database, page([close(1, T0 + 8 * HOUR)]), T0 + 9 * HOUR);
+    await applyPullPage(database, page([checkIn(2, 'while-closed', T0 + HOUR), close(3, T0 + 9 * HOUR, true), checkIn(4, 'after-reopen', T0 + 2 * HOUR)]), T0 + 10 * HOUR);
+    expect(await late()).toEqual(['attendance/while-closed']);
+  });
+
+  it('leave out a lead’s moves after a code clash and changes to records already here', async () => {
+    await writeRecord(database, 'attendance', 'here', { childId: 'child-4173KL', day: DAY, kind: 'in', at: T0 + HOUR }, { create: true, now: T0 + HOUR });
+    await applyPullPage(database, page([close(1, T0 + 8 * HOUR)]), T0 + 9 * HOUR);
+    const voided = change(2, 'attendance', 'here', T0 + 9 * HOUR, { deleted: true });
+    await applyPullPage(database, page([voided, checkIn(3, 'moved-0123456789abcdef', T0 + HOUR)]), T0 + 10 * HOUR);
+    expect(await late()).toEqual([]);
+  });
+
   it('are listed once: the same page again adds nothing and keeps when it first arrived', async () => {
     await applyPullPage(database, page([close(1, T0 + 8 * HOUR), checkIn(2, 'a1', T0 + 7 * HOUR)]), T0 + 9 * HOUR);
     await applyPullPage(database, page([close(1, T0 + 8 * HOUR), checkIn(2, 'a1', T0 + 7 * HOUR)]), T0 + 11 * HOUR);

@@ -4,6 +4,7 @@ import type { Change, PullResponse, TableName } from '../../shared/schema';
 import { dayCloseId } from '../../shared/ids';
 import { SYNCED_TABLES, type DaybookDatabase, type LateArrival, type MetaRow, type Stored } from '../db/core/database';
 import { forgetDaysTouched } from '../db/core/day-facts';
+import { noteAnswersHeard } from '../db/repositories/code-clashes';
 import { fromReplica, toReplica } from '../db/core/replica';
 
 /**
@@ -104,8 +105,15 @@ export function applyPullPage(database: DaybookDatabase, page: PullResponse, wal
     ];
     if (clock !== last) meta.push({ key: 'clock', hlc: formatHlc(clock) });
     const tables = [...byTable.keys()];
-    const changedRows = tables.flatMap((table, i) => merged[i]!.rows.map((row, j) => ({ table, row, cursor: merged[i]!.cursors[j]! })));
+    const changedRows = tables.flatMap((table, i) => merged[i]!.rows.map((row, j) => ({ table, row, before: merged[i]!.before[j], cursor: merged[i]!.cursors[j]! })));
     const late = await lateArrivals(database, changedRows, wallNow);
+    // A registration this tablet made, given a new code by a lead: note when this tablet heard.
+    const answered = tables.flatMap((table, i) =>
+      table !== 'registrations'
+        ? []
+        : merged[i]!.rows.filter((row, j) => (row as Stored<'registrations'>).resolution === 'new-code' && (merged[i]!.before[j])?.resolution !== 'new-code'),
+    ) as Stored<'registrations'>[];
+    await noteAnswersHeard(database, answered, formatHlc(clock));
     const writes: Promise<unknown>[] = [
       database.meta.bulkPut(meta),
       forgetDaysTouched(
@@ -133,17 +141,19 @@ function text(row: object, key: string): string | undefined {
 const DAY_RECORDS: ReadonlySet<TableName> = new Set(['attendance', 'shifts', 'sessions', 'participations']);
 
 /**
- * The changed records of this page that reached a day already closed (product.md, Close the day:
- * kept, never refused, and listed for the lead): closed on this tablet before the page, or by a
- * close earlier in the page (cursors follow the server's commit order). Read in the page's
- * transaction, before its rows are written.
+ * The records of this page that reached a day already closed (product.md, Close the day: kept,
+ * never refused, and listed for the lead): records new to this tablet, on a day closed here
+ * before the page or by a close earlier in it. The page is walked in cursor order (the server's
+ * commit order), a close or reopen in it changing the day's state from there on. A lead's moves
+ * after a code clash (`moved-` copies) are corrections, not taps, and are not listed. Read in the
+ * page's transaction, before its rows are written.
  */
 async function lateArrivals(
   database: DaybookDatabase,
-  changed: readonly { table: TableName; row: Stored<TableName>; cursor: number }[],
+  changed: readonly { table: TableName; row: Stored<TableName>; before: Stored<TableName> | undefined; cursor: number }[],
   arrivedAt: number,
 ): Promise<LateArrival[]> {
-  const candidates = changed.filter((change) => DAY_RECORDS.has(change.table));
+  const candidates = changed.filter((change) => DAY_RECORDS.has(change.table) && change.before === undefined && !change.row.id.startsWith('moved-'));
   if (candidates.length === 0) return [];
   // A participation's day is its session's: in this page, or already on the tablet.
   const sessionIds = [...new Set(candidates.flatMap(({ table, row }) => (table === 'participations' ? (text(row, 'sessionId') ?? []) : [])))];
@@ -157,18 +167,17 @@ async function lateArrivals(
   };
   const days = [...new Set(candidates.flatMap((change) => dayOf(change) ?? []))];
   if (days.length === 0) return [];
-  const closedBefore = await database.dayCloses.bulkGet(days.map(dayCloseId));
-  const closedHere = new Set(days.filter((_, i) => closedBefore[i] !== undefined && closedBefore[i].deleted !== true));
-  const closedInPage = new Map<string, number>();
-  for (const change of changed) {
-    const day = text(change.row, 'day');
-    if (change.table === 'dayCloses' && change.row.deleted !== true && day !== undefined) closedInPage.set(day, change.cursor);
+  const stored = await database.dayCloses.bulkGet(days.map(dayCloseId));
+  const closed = new Map(days.map((day, i) => [day, stored[i] !== undefined && stored[i].deleted !== true]));
+  const late: LateArrival[] = [];
+  for (const change of [...changed].sort((a, b) => a.cursor - b.cursor)) {
+    const day = change.table === 'dayCloses' ? text(change.row, 'day') : dayOf(change);
+    if (day === undefined) continue;
+    if (change.table === 'dayCloses') {
+      if (change.row.id === dayCloseId(day)) closed.set(day, change.row.deleted !== true);
+    } else if (candidates.includes(change) && closed.get(day) === true) {
+      late.push({ key: `${change.table}/${change.row.id}`, day, table: change.table, id: change.row.id, arrivedAt });
+    }
   }
-  return candidates.flatMap((change) => {
-    const day = dayOf(change);
-    if (day === undefined) return [];
-    const closeCursor = closedInPage.get(day);
-    const late = closedHere.has(day) || (closeCursor !== undefined && change.cursor > closeCursor);
-    return late ? [{ key: `${change.table}/${change.row.id}`, day, table: change.table, id: change.row.id, arrivedAt }] : [];
-  });
+  return late;
 }

@@ -2,6 +2,7 @@ import { describeIssues, MAX_OPS_PER_PUSH, PROTOCOL_VERSION, pullResponse, pushR
 import { db } from '../db/db';
 import { SYNCED_TABLES, type DaybookDatabase, type Enrolment, type MetaRow, type OutboxOp, type RejectedChange, type SyncOutcome } from '../db/core/database';
 import { moveLateVisits } from '../db/repositories/code-clashes';
+import { backfillRegistrations } from '../db/repositories/registration-backfill';
 import { loadEnrolment, loadPullCursor, recordSyncOutcome } from '../db/repositories/sync-state';
 import { applyPullPage } from './apply-page';
 import { restoreRefused, type RefusedRecord } from './restore-refused';
@@ -75,6 +76,8 @@ export function createSyncEngine(options: SyncEngineOptions = {}): SyncEngine {
     let outcome: SyncOutcome = 'synced';
     let message: string | undefined;
     try {
+      // Once, before the first push after the update that made registrations rows of their own.
+      await backfillRegistrations(database, now());
       for (let round = 0; round < maxRounds; round++) {
         await pushAll(session, counts);
         await pullAll(session, counts);
@@ -145,7 +148,7 @@ export function createSyncEngine(options: SyncEngineOptions = {}): SyncEngine {
         rejections.push({ seq, table: op.table, id: op.id, code, message, at });
         if (record !== undefined) restore.push({ table: op.table, id: op.id, record });
       }
-      await restoreRefused(database, restore, ack.ackedSeq);
+      await restoreRefused(database, restore, ack.ackedSeq, { wallNow: at, serverOffset: ack.serverTime - at });
       await Promise.all([
         database.meta.put({ key: 'serverOffset', ms: ack.serverTime - at } satisfies MetaRow),
         database.rejections.bulkPut(rejections),

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { formatHlc } from '../../shared/hlc';
+import { formatHlc, parseHlc } from '../../shared/hlc';
 import { DaybookDatabase } from '../db/core/database';
 import { writeRecord } from '../db/core/write';
 import { restoreRefused } from './restore-refused';
@@ -17,7 +17,9 @@ beforeEach(async () => {
 });
 
 const restore = (refused: Parameters<typeof restoreRefused>[1], ackedSeq: number) =>
-  database.transaction('rw', [database.volunteers, database.outbox, database.dayFacts, database.sessions], () => restoreRefused(database, refused, ackedSeq));
+  database.transaction('rw', [database.volunteers, database.outbox, database.dayFacts, database.sessions, database.meta], () =>
+    restoreRefused(database, refused, ackedSeq, { wallNow: T0, serverOffset: 0 }),
+  );
 
 describe('restoreRefused', () => {
   it('makes the record the server’s, with the ops still waiting in the outbox merged on top', async () => {
@@ -27,6 +29,16 @@ describe('restoreRefused', () => {
     const server = { fields: { displayName: 'Amira K.', active: true, deleted: false }, hlcs: { displayName: lead(T0 - 5), active: lead(T0 - 5), deleted: lead(T0 - 5) } };
     await restore([{ table: 'volunteers', id: 'v1', record: server }], 1);
     expect(await database.volunteers.get('v1')).toMatchObject({ displayName: 'Amira K.', active: false, deleted: false });
+  });
+
+  it('moves the tablet’s clock past the server’s, so the next local write wins', async () => {
+    await writeRecord(database, 'volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, now: T0 });
+    const ahead = lead(T0 + 60_000);
+    await restore([{ table: 'volunteers', id: 'v1', record: { fields: { displayName: 'Amira K.' }, hlcs: { displayName: ahead } } }], 1);
+    const clock = await database.meta.get('clock');
+    expect(clock?.key === 'clock' ? parseHlc(clock.hlc).ms : 0).toBe(T0 + 60_000);
+    await writeRecord(database, 'volunteers', 'v1', { displayName: 'Amira L.' }, { now: T0 + 1 });
+    expect(await database.volunteers.get('v1')).toMatchObject({ displayName: 'Amira L.' });
   });
 
   it('removes a record the server does not hold, unless a waiting op writes it', async () => {

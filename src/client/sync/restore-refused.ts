@@ -1,6 +1,7 @@
 import { mergeOp, type Replica } from '../../shared/merge';
 import type { Rejection, TableName } from '../../shared/schema';
-import type { DaybookDatabase, Stored } from '../db/core/database';
+import { formatHlc, parseHlc, receive } from '../../shared/hlc';
+import type { DaybookDatabase, MetaRow, Stored } from '../db/core/database';
 import { forgetDaysTouched } from '../db/core/day-facts';
 import { fromReplica } from '../db/core/replica';
 import { incomingReplica } from './apply-page';
@@ -15,8 +16,20 @@ export type RefusedRecord = { table: TableName; id: string; record: NonNullable<
  * top, so nothing the server may yet accept is lost. Call inside the transaction that records
  * the acknowledgement, after `ackedSeq` and before the outbox is trimmed.
  */
-export async function restoreRefused(database: DaybookDatabase, refused: readonly RefusedRecord[], ackedSeq: number): Promise<void> {
+export async function restoreRefused(
+  database: DaybookDatabase,
+  refused: readonly RefusedRecord[],
+  ackedSeq: number,
+  clockNow: { wallNow: number; serverOffset: number },
+): Promise<void> {
   if (refused.length === 0) return;
+  // The server's clocks move this tablet's forward, as a pull's do (sync-protocol.md, HLC
+  // format): a write made right after must beat what was put back.
+  const clockRow = await database.meta.get('clock');
+  if (clockRow?.key !== 'clock') throw new Error('the local database has no clock row');
+  let clock = parseHlc(clockRow.hlc);
+  for (const { record } of refused) for (const hlc of Object.values(record?.hlcs ?? {})) clock = receive(clock, hlc, clockNow.wallNow, clockNow.serverOffset);
+  if (formatHlc(clock) !== clockRow.hlc) await database.meta.put({ key: 'clock', hlc: formatHlc(clock) } satisfies MetaRow);
   const keyOf = (table: string, id: string) => `${table}/${id}`;
   const wanted = new Map(refused.map((entry) => [keyOf(entry.table, entry.id), entry]));
   const waiting = (await database.outbox.where('seq').above(ackedSeq).toArray()).filter((op) => wanted.has(keyOf(op.table, op.id)));

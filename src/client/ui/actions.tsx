@@ -115,9 +115,11 @@ export function useActions(): Actions {
     const take = pendingUndo.current;
     if (!take) return;
     pendingUndo.current = null;
+    const asked = counter.current;
     try {
       await take();
-      show(m('undone'), 'done');
+      // A tap made while the Undo ran has its own confirmation (and Undo): it stays.
+      if (counter.current === asked) show(m('undone'), 'done');
     } catch (error) {
       fail(error);
     }

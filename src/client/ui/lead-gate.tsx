@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { db } from '../db/db';
-import { checkLeadPin } from '../db/repositories/lead-pin';
+import { tryLeadPin } from '../db/repositories/lead-pin';
 import { defineMessages } from '../i18n/define-messages';
 import { leadLock, useLeadAccess } from './lead-lock';
 
@@ -25,12 +25,6 @@ export const useLeadGateMessages = defineMessages({
   },
 });
 
-/** After this many wrong PINs in a row, the next try waits a minute: four digits are few. */
-const TRIES = 5;
-const WAIT_MS = 60_000;
-let wrong = 0;
-let waitUntil = 0;
-
 /**
  * Lead screens and actions, behind the lead's PIN once the tablet has been idle (ui/lead-lock.ts).
  * On a volunteer's tablet, and on a lead's tablet without a PIN, the children show as they are:
@@ -38,6 +32,8 @@ let waitUntil = 0;
  */
 export function LeadGate({ children, whenLocked }: { children: ReactNode; whenLocked?: ReactNode }) {
   const access = useLeadAccess();
+  // While the role and the PIN are read, nothing: neither a lead's forms nor the PIN form.
+  if (access === 'loading') return null;
   if (access !== 'locked') return <>{children}</>;
   // A screen with two gated parts asks for the PIN once: the second passes `whenLocked={null}`.
   return whenLocked === undefined ? <PinForm /> : <>{whenLocked}</>;
@@ -53,24 +49,15 @@ function PinForm() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
-    if (Date.now() < waitUntil) {
-      setError(m('waitPin'));
-      return;
-    }
     setBusy(true);
     try {
-      if (await checkLeadPin(db, pin)) {
-        wrong = 0;
+      const tried = await tryLeadPin(db, pin);
+      if (tried === 'right') {
         leadLock.unlock();
         return;
       }
-      wrong += 1;
-      if (wrong >= TRIES) {
-        wrong = 0;
-        waitUntil = Date.now() + WAIT_MS;
-      }
       setPin('');
-      setError(m('wrongPin'));
+      setError(m(tried === 'wait' ? 'waitPin' : 'wrongPin'));
     } finally {
       setBusy(false);
     }

@@ -65,16 +65,18 @@ function useUnlocked(): boolean {
 }
 
 /**
- * What lead actions this tablet offers now: `none` on a volunteer's tablet (or while the role
- * is read), `locked` on a lead's tablet with a PIN nobody has typed lately, `open` otherwise.
+ * What lead actions this tablet offers now: `loading` while the role and the PIN are read (no
+ * lead action shows early), `none` on a volunteer's tablet, `locked` on a lead's tablet with a
+ * PIN nobody has typed lately, `open` otherwise.
  */
-export type LeadAccess = 'none' | 'locked' | 'open';
+export type LeadAccess = 'loading' | 'none' | 'locked' | 'open';
 
 export function useLeadAccess(): LeadAccess {
   const role = useDeviceRole();
   const pinSet = useLeadPinSet();
   const unlockedNow = useUnlocked();
-  if (role !== 'lead' || pinSet === undefined) return 'none';
+  if (role === undefined || (role === 'lead' && pinSet === undefined)) return 'loading';
+  if (role !== 'lead') return 'none';
   return !pinSet || unlockedNow ? 'open' : 'locked';
 }
 

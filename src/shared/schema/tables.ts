@@ -80,8 +80,9 @@ export const tableFields = {
     deleted,
   }),
   /**
-   * sync-protocol.md, Erasure: the erased child's id, and when. Lead only. Merging one deletes
-   * the child's record, attendance and participations on every replica.
+   * sync-protocol.md, Erasure: the erased child's id, and when. Lead only (the server refuses a
+   * volunteer's). What merging one deletes on every replica comes with the data-protection work
+   * (issue 11); until then the record is kept like any other.
    */
   erasures: z.strictObject({
     erasedAt: epochMs,
@@ -113,6 +114,11 @@ export const tableFields = {
     resolution: z.optional(z.nullable(z.enum(['same-child', 'new-code']))),
     /** The child record this registration's child now is, after 'new-code'. */
     movedTo: z.optional(z.nullable(recordId)),
+    /**
+     * On the registration a lead's new code made: the registration it answered. Two leads who
+     * answered one clash at once are then told apart, and the answer kept by `movedTo` stays.
+     */
+    movedFrom: z.optional(z.nullable(recordId)),
     deleted,
   }),
 } as const;

@@ -37,8 +37,17 @@ export type MetaRow =
    * random), so the tablet knows when it has gone all the way round.
    */
   | { key: 'codeSeries'; series: string; nextSerial: number; firstSerial?: number }
+  /**
+   * When this tablet heard that registrations it made were given a new code (registration id to
+   * this tablet's clock then): its taps for that child before then follow it (code-clashes.ts).
+   */
+  | { key: 'answersHeard'; heard: Record<string, string> }
+  /** Children registered before version 4 have their registration rows (registration-backfill.ts). */
+  | { key: 'registrationsBackfilled'; at: number }
   /** The lead's PIN, salted and hashed (PBKDF2); never the PIN itself. Set on a lead's tablet. */
   | { key: 'leadPin'; salt: string; hash: string; iterations: number }
+  /** Wrong PINs in a row, and until when the next try must wait: kept, so a reload is no new start. */
+  | { key: 'pinTries'; wrong: number; waitUntil: number }
   /** The server this device syncs with and its bearer token (sync-protocol.md, enrol). */
   | { key: 'enrolment' } & Enrolment
   /** Where the next pull starts; stored in the same transaction as the page it follows. */

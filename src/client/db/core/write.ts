@@ -7,7 +7,7 @@ import { fromReplica, toReplica } from './replica';
 
 /**
  * Why a repository refused a write, as a code the screens turn into a sentence in the tablet's
- * language (features/../ui/write-problems.ts). The error's `message` is for developers and tests.
+ * language (ui/problem-sentences.ts). The error's `message` is for developers and tests.
  */
 export type WriteProblem =
   /** The fields fail their table's schema: a bug, or input a form should have stopped. */

@@ -4,7 +4,7 @@ import { centreDay } from '../../../shared/dates';
 import { DaybookDatabase } from '../core/database';
 import { copyRecords, enrolAs } from '../testing';
 import { checkIn, checkOut } from './attendance';
-import { giveNewCode, keepAsSameChild, loadCodeClashes, moveLateVisits, undoAnswer } from './code-clashes';
+import { giveNewCode, keepAsSameChild, loadCodeClashes, moveLateVisits, undoNewCode, undoSameChild } from './code-clashes';
 import { registerAndCheckIn, registerChild } from './children';
 import { loadPresentChildren } from './presence';
 import { addParticipants, loadSessionsOfDay, startSession } from './sessions';
@@ -121,12 +121,88 @@ describe('a code that reached two children', () => {
     const [clash] = await loadCodeClashes(lead);
     const boys = clash!.registrations.find((r) => r.gender === 'boy')!;
     const given = await giveNewCode(lead, boys.id, NOON + 10 * MINUTE, () => 0.25);
-    await undoAnswer(lead, given.revert, NOON + 11 * MINUTE);
+    await undoNewCode(lead, given.registrationId, NOON + 11 * MINUTE);
     expect(await loadCodeClashes(lead)).toHaveLength(1);
     expect((await lead.children.get(given.childId))?.deleted).toBe(true);
     expect((await loadPresentChildren(lead, DAY)).map((entry) => entry.child.code)).toEqual([CODE]);
     const [view] = await loadSessionsOfDay(lead, DAY);
     expect(view!.participants.map((child) => child.code)).toEqual([CODE]);
+  });
+
+  it('moves a visit whole: begun on the registering tablet, ended on another, it follows the new code', async () => {
+    // The girl comes and goes on the lead's tablet; then the boy comes, registered on the other.
+    await registerAndCheckIn(lead, CODE, girl, NOON);
+    await checkOut(lead, childIdFromCode(CODE), NOON + 2 * MINUTE);
+    await registerAndCheckIn(other, CODE, boy, NOON + 3 * MINUTE);
+    await bothWays();
+    // The boy is checked out on the lead's tablet: a visit begun on one tablet, ended on another.
+    await checkOut(lead, childIdFromCode(CODE), NOON + 5 * MINUTE);
+    await bothWays();
+    const [clash] = await loadCodeClashes(lead);
+    const given = await giveNewCode(lead, clash!.registrations.find((r) => r.gender === 'boy')!.id, NOON + 10 * MINUTE, () => 0.25);
+    const kinds = async (childId: string) =>
+      (await lead.attendance.where('childId').equals(childId).toArray())
+        .filter((event) => !event.deleted)
+        .sort((a, b) => a.at! - b.at!)
+        .map((event) => event.kind);
+    expect(await kinds(given.childId)).toEqual(['in', 'out']);
+    expect(await kinds(childIdFromCode(CODE))).toEqual(['in', 'out']);
+    expect(await loadPresentChildren(lead, DAY)).toEqual([]);
+  });
+
+  it('moves the taps the registering tablet made before it heard the answer, even after the answer in the lead’s time', async () => {
+    await twoChildrenOneCode();
+    const [clash] = await loadCodeClashes(lead);
+    const boys = clash!.registrations.find((r) => r.gender === 'boy')!;
+    const given = await giveNewCode(lead, boys.id, NOON + 10 * MINUTE, () => 0.25);
+    // Offline all along, the other tablet checks "its" child out at 20 and in again at 30.
+    await checkOut(other, childIdFromCode(CODE), NOON + 20 * MINUTE);
+    await checkIn(other, childIdFromCode(CODE), NOON + 30 * MINUTE);
+    // It hears the answer (a pull), and moves those taps after the sync.
+    await copyRecords(lead, other);
+    expect(await moveLateVisits(other, NOON + 31 * MINUTE)).toBe(1);
+    await bothWays();
+    await moveLateVisits(lead, NOON + 32 * MINUTE);
+    await bothWays();
+    const on = async (childId: string) => (await lead.attendance.where('childId').equals(childId).toArray()).filter((event) => !event.deleted).length;
+    expect(await on(given.childId)).toBe(3);
+    expect(await on(childIdFromCode(CODE))).toBe(1);
+  });
+
+  it('is answered once when two leads answer it at once: one new child, every visit once', async () => {
+    await twoChildrenOneCode();
+    await enrolAs(other, 'lead');
+    const [clash] = await loadCodeClashes(lead);
+    const boys = clash!.registrations.find((r) => r.gender === 'boy')!;
+    const first = await giveNewCode(lead, boys.id, NOON + 10 * MINUTE, () => 0.25);
+    const second = await giveNewCode(other, boys.id, NOON + 11 * MINUTE, () => 0.75);
+    expect(first.code).not.toBe(second.code);
+    await bothWays();
+    for (const tablet of [lead, other]) await moveLateVisits(tablet, NOON + 20 * MINUTE);
+    await bothWays();
+    for (const tablet of [lead, other]) {
+      const children = (await tablet.children.toArray()).filter((child) => !child.deleted);
+      expect(children).toHaveLength(2);
+      const checkIns = (await tablet.attendance.toArray()).filter((event) => !event.deleted && event.kind === 'in');
+      expect(checkIns).toHaveLength(2);
+      expect(new Set(checkIns.map((event) => event.childId)).size).toBe(2);
+      expect(await loadCodeClashes(tablet)).toEqual([]);
+    }
+  });
+
+  it('is taken back whole by Undo even after a sync moved late visits', async () => {
+    await twoChildrenOneCode();
+    const [clash] = await loadCodeClashes(lead);
+    const boys = clash!.registrations.find((r) => r.gender === 'boy')!;
+    await checkOut(other, childIdFromCode(CODE), NOON + 5 * MINUTE);
+    const given = await giveNewCode(lead, boys.id, NOON + 10 * MINUTE, () => 0.25);
+    await copyRecords(other, lead);
+    expect(await moveLateVisits(lead, NOON + 12 * MINUTE)).toBe(0);
+    await undoNewCode(lead, given.registrationId, NOON + 13 * MINUTE);
+    const live = (await lead.attendance.toArray()).filter((event) => !event.deleted);
+    expect(live.every((event) => event.childId === childIdFromCode(CODE))).toBe(true);
+    expect(live.map((event) => event.kind).sort()).toEqual(['in', 'in', 'out']);
+    expect(await loadCodeClashes(lead)).toHaveLength(1);
   });
 
   it('keeps them as the same child with the profile the lead chooses, moving nothing', async () => {
@@ -137,7 +213,7 @@ describe('a code that reached two children', () => {
     expect(await loadCodeClashes(lead)).toEqual([]);
     expect(await lead.children.get(childIdFromCode(CODE))).toMatchObject({ ageBand: '3-5', gender: 'boy' });
     expect(await lead.attendance.count()).toBe(2);
-    await undoAnswer(lead, revert, NOON + 11 * MINUTE);
+    await undoSameChild(lead, revert, NOON + 11 * MINUTE);
     expect(await loadCodeClashes(lead)).toHaveLength(1);
   });
 

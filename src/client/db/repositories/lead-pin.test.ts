@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../db';
 import { enrolAs } from '../testing';
 import { hasLeadPin } from './device';
-import { checkLeadPin, removeLeadPin, setLeadPin } from './lead-pin';
+import { checkLeadPin, PIN_TRIES, PIN_WAIT_MS, removeLeadPin, setLeadPin, tryLeadPin } from './lead-pin';
 
 beforeEach(async () => {
   await db.delete();
@@ -48,5 +48,16 @@ describe("the lead's PIN", () => {
     // A forgotten PIN: enrolling again (as a lead) removes it.
     await enrolAs(db, 'lead');
     expect(await hasLeadPin(db)).toBe(false);
+  });
+
+  it('makes a guesser wait after five wrong tries, counted in the database so a reload is no new start', async () => {
+    const T = Date.UTC(2026, 10, 24, 9, 0, 0);
+    await setLeadPin(db, '2468');
+    for (let i = 0; i < PIN_TRIES - 1; i++) expect(await tryLeadPin(db, '1111', T)).toBe('wrong');
+    expect(await tryLeadPin(db, '1111', T)).toBe('wrong');
+    // The right PIN too waits now: the count is in the database, whatever tab or reload asks.
+    expect(await tryLeadPin(db, '2468', T + 1_000)).toBe('wait');
+    expect(await tryLeadPin(db, '2468', T + PIN_WAIT_MS + 1)).toBe('right');
+    expect(await db.meta.get('pinTries')).toBeUndefined();
   });
 });

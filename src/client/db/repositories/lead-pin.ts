@@ -31,7 +31,32 @@ export async function setLeadPin(database: DaybookDatabase, pin: string): Promis
 }
 
 export async function removeLeadPin(database: DaybookDatabase): Promise<void> {
-  await database.meta.delete('leadPin');
+  await database.meta.bulkDelete(['leadPin', 'pinTries']);
+}
+
+/** After this many wrong PINs in a row, the next try waits a minute: four digits are few. */
+export const PIN_TRIES = 5;
+export const PIN_WAIT_MS = 60_000;
+
+export type PinTry = 'right' | 'wrong' | 'wait';
+
+/**
+ * A try at the lead's PIN, counted in the database, not in the page: a reload or a second tab
+ * gives a guesser no fresh tries. Right resets the count.
+ */
+export async function tryLeadPin(database: DaybookDatabase, pin: string, now = Date.now()): Promise<PinTry> {
+  const tries = await database.meta.get('pinTries');
+  const count = tries?.key === 'pinTries' ? tries : { key: 'pinTries' as const, wrong: 0, waitUntil: 0 };
+  if (now < count.waitUntil) return 'wait';
+  if (await checkLeadPin(database, pin)) {
+    await database.meta.delete('pinTries');
+    return 'right';
+  }
+  const wrong = count.wrong + 1;
+  await database.meta.put(
+    (wrong >= PIN_TRIES ? { key: 'pinTries', wrong: 0, waitUntil: now + PIN_WAIT_MS } : { key: 'pinTries', wrong, waitUntil: 0 }) satisfies MetaRow,
+  );
+  return 'wrong';
 }
 
 /** Whether `pin` is the lead's PIN; true when no PIN is set. */

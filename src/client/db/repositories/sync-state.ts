@@ -1,4 +1,4 @@
-import { FIRST_SERIAL, SERIES_LETTERS } from '../../../shared/codes';
+import { FIRST_SERIAL, isServerSeries } from '../../../shared/codes';
 import type { DaybookDatabase, Enrolment, MetaRow, RejectedChange, SyncOutcome } from '../core/database';
 
 /**
@@ -14,11 +14,6 @@ export async function loadEnrolment(database: DaybookDatabase): Promise<Enrolmen
   return enrolment;
 }
 
-/** Whether `series` is a letter `issueCode` accepts; anything else would make registering throw. */
-export function isCodeSeries(series: string): boolean {
-  return series.length === 1 && SERIES_LETTERS.includes(series);
-}
-
 /**
  * Stores what enrolment gave the device, in one transaction: the enrolment (with the device's
  * role, which only a new enrolment changes) and its code series. Enrolling into another centre or server starts pulling from the beginning;
@@ -29,7 +24,7 @@ export function storeEnrolment(database: DaybookDatabase, enrolment: Enrolment):
   return database.transaction('rw', database.meta, async () => {
     const [previous, series] = await Promise.all([loadEnrolment(database), database.meta.get('codeSeries')]);
     const rows: MetaRow[] = [{ key: 'enrolment', ...enrolment }];
-    if (enrolment.codeSeries !== null && isCodeSeries(enrolment.codeSeries)) {
+    if (enrolment.codeSeries !== null && isServerSeries(enrolment.codeSeries)) {
       // The same series again keeps its next serial: handing out 1000 again would issue a code
       // this tablet already gave a child.
       const sameSeries = series?.key === 'codeSeries' && series.series === enrolment.codeSeries;

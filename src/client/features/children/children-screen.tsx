@@ -5,7 +5,7 @@ import { db } from '../../db/db';
 import { correctChild } from '../../db/repositories/child-records';
 import { lookUpCode } from '../../db/repositories/child-codes';
 import type { ChildProfile } from '../../db/repositories/children';
-import { giveNewCode, keepAsSameChild, undoAnswer, type RegistrationView } from '../../db/repositories/code-clashes';
+import { giveNewCode, keepAsSameChild, undoNewCode, undoSameChild, type RegistrationView } from '../../db/repositories/code-clashes';
 import { useDeviceRole } from '../../db/hooks/access';
 import { useChildDetail, useCodeClashes } from '../../db/hooks/child-records';
 import { useCentreSettings } from '../../db/hooks/settings';
@@ -49,14 +49,14 @@ export function ChildrenScreen() {
   const newCode = (registration: RegistrationView) =>
     void actions.run(
       () => giveNewCode(db, registration.id),
-      (given) => ({ text: m('newCodeGiven', { code: formatCodeForReading(given.code) }), undo: () => undoAnswer(db, given.revert) }),
+      (given) => ({ text: m('newCodeGiven', { code: formatCodeForReading(given.code) }), undo: () => undoNewCode(db, given.registrationId) }),
       { key: `answer:${registration.childId}` },
     );
 
   const keepAsOne = (registration: RegistrationView) =>
     void actions.run(
       () => keepAsSameChild(db, registration.id),
-      (revert) => ({ text: m('keptAsOne', { profile: describe(registration) }), undo: () => undoAnswer(db, revert) }),
+      (revert) => ({ text: m('keptAsOne', { profile: describe(registration) }), undo: () => undoSameChild(db, revert) }),
       { key: `answer:${registration.childId}` },
     );
 

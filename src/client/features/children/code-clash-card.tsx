@@ -29,19 +29,20 @@ export function CodeClashCard({ clash, timeZone, onNewCode, onSameChild }: CodeC
       <ul className="clash-registrations">
         {clash.registrations.map((registration) => {
           const profile = [registration.ageBand, genderLabel(registration.gender as Gender, t), ...registration.languages.map(languageName)].join(' · ');
+          const registered = m('registeredAs', { date: formatDay(registration.registeredOn, language), time: localTime(registration.at, timeZone) });
           return (
             <li key={registration.id} className="clash-registration">
               <p className="clash-profile">{profile}</p>
-              <p>{m('registeredAs', { date: formatDay(registration.registeredOn, language), time: localTime(registration.at, timeZone) })}</p>
+              <p>{registered}</p>
               <p className="hint">
                 {registration.visits === 0 ? m('visitsNone') : registration.visits === 1 ? m('visitsOne') : m('visitsMany', { n: registration.visits })}
               </p>
               <div className="actions">
                 {/* The name starts with the words on the button, and says which child it is for. */}
-                <button type="button" className="button primary" aria-label={`${m('giveNewCode')}: ${profile}`} onClick={() => onNewCode(registration)}>
+                <button type="button" className="button primary" aria-label={`${m('giveNewCode')}: ${profile}, ${registered}`} onClick={() => onNewCode(registration)}>
                   {m('giveNewCode')}
                 </button>
-                <button type="button" className="button" aria-label={`${m('sameChild')}: ${profile}`} onClick={() => onSameChild(registration)}>
+                <button type="button" className="button" aria-label={`${m('sameChild')}: ${profile}, ${registered}`} onClick={() => onSameChild(registration)}>
                   {m('sameChild')}
                 </button>
               </div>
