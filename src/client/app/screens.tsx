@@ -29,9 +29,10 @@ export const SCREENS: readonly Screen[] = [
   { path: '/', title: 'navToday', component: TodayScreen, inNav: true },
   { path: '/sessions', title: 'navSessions', component: SessionsScreen, inNav: true },
   { path: '/shifts', title: 'navShifts', component: ShiftsScreen, inNav: true },
-  { path: '/close', title: 'navClose', component: CloseDayScreen, inNav: true, leadOnly: true },
   { path: '/summary', title: 'navSummary', component: SummaryScreen, inNav: true },
-  { path: '/children', title: 'navChildren', component: ChildrenScreen, inNav: true, leadOnly: true },
   { path: '/settings', title: 'navSettings', component: SettingsScreen, inNav: true },
+  // A lead's screens last: they join the row once the role is read, moving nothing before them.
+  { path: '/close', title: 'navClose', component: CloseDayScreen, inNav: true, leadOnly: true },
+  { path: '/children', title: 'navChildren', component: ChildrenScreen, inNav: true, leadOnly: true },
   { path: '/enrol', title: 'navEnrol', component: EnrolScreen, inNav: false },
 ];

@@ -68,8 +68,9 @@ export function SyncStatusBar({ link: Link = PlainLink }: { link?: LinkComponent
         <span className="sync-fact">{status.waiting === 0 ? m('allSent') : status.waiting === 1 ? m('waitingOne') : m('waitingMany', { n: status.waiting })}</span>
       )}
       {enrolled && <LastSync at={status.lastSyncedAt} />}
-      {status.storage.persisted === false && <SyncNote summary={m('storageRefusedShort')} detail={m('storageRefused')} />}
-      {status.storage.short && <SyncNote summary={m('storageShortShort')} detail={m('storageShort')} />}
+      {/* After the state it follows: a warning drawn first would be pushed along the row by it. */}
+      {status.ready && status.storage.persisted === false && <SyncNote summary={m('storageRefusedShort')} detail={m('storageRefused')} />}
+      {status.ready && status.storage.short && <SyncNote summary={m('storageShortShort')} detail={m('storageShort')} />}
       <RefusedChanges rejections={status.rejections} total={status.rejectionCount} />
     </section>
   );
