@@ -22,4 +22,7 @@ createRoot(root).render(
 afterFirstScreen(() => {
   if (import.meta.env.PROD) void import('./pwa/register').then(({ registerServiceWorker }) => registerServiceWorker());
   void import('./sync/runtime').then(({ startSync }) => startSync());
+  // Registration's code, whatever screen the app opened on: a tablet that goes offline next can
+  // still register a child (a first visit is not yet served by the service worker).
+  void import('./features/today/use-registration-form').then(({ loadRegistrationForm }) => loadRegistrationForm()).catch(() => undefined);
 });

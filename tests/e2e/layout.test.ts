@@ -1,20 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { issueCode } from '../../src/shared/codes';
-import { launchBrowser, newTablet, startServer, type RunningServer } from './support/harness';
+import { newTablet } from './support/harness';
+import { browserAndServer } from './support/suite';
 
-let browser: Browser;
-let server: RunningServer;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = browserAndServer();
 
 const VIEWPORTS = [
   { name: '10-inch tablet, landscape', width: 1280, height: 800 },
@@ -53,9 +43,9 @@ async function layoutProblems(page: Page): Promise<Problem[]> {
 
 describe('touch first, on a tablet either way up and on a phone', () => {
   it('keeps every control at least 48 px, text at least 16 px, and nothing wider than the screen, on every screen', async () => {
-    const { context, page } = await newTablet(browser);
+    const { context, page } = await newTablet(suite.browser);
     try {
-      await page.goto(server.url);
+      await page.goto(suite.server.url);
       // Some content on every screen: two children in, a volunteer on duty, a running session.
       for (const serial of [4173, 4174]) {
         await page.getByRole('textbox', { name: 'Child code' }).fill(issueCode('K', serial));

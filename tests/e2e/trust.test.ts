@@ -1,8 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createCentre, mintEnrolmentCode } from '../../src/server/store/accounts';
 import { axeViolations } from './support/axe';
-import { launchBrowser, newTablet, startServer, type RunningServer } from './support/harness';
+import { newTablet } from './support/harness';
+import { browserAndServer } from './support/suite';
 
 /**
  * Trust across tablets in Chromium, the real server and its database: two tablets that start on
@@ -10,24 +11,13 @@ import { launchBrowser, newTablet, startServer, type RunningServer } from './sup
  * typed for two different children reaches the lead, who gives one a new code.
  */
 
-let browser: Browser;
-let server: RunningServer;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = browserAndServer();
 
 type Tablet = { context: BrowserContext; page: Page };
 
 async function enrol(tablet: Tablet, centreId: string, role: 'lead' | 'volunteer', name: string): Promise<void> {
-  const { code } = await mintEnrolmentCode(server.store, { centreId, role, now: Date.now() });
-  await tablet.page.goto(`${server.url}/enrol?server=${encodeURIComponent(server.url)}&code=${encodeURIComponent(code)}`);
+  const { code } = await mintEnrolmentCode(suite.server.store, { centreId, role, now: Date.now() });
+  await tablet.page.goto(`${suite.server.url}/enrol?server=${encodeURIComponent(suite.server.url)}&code=${encodeURIComponent(code)}`);
   await tablet.page.getByRole('textbox', { name: 'Name of this tablet' }).fill(name);
   await tablet.page.getByRole('button', { name: 'Enrol' }).click();
   await tablet.page.getByText(/This tablet is now connected to Calais/).waitFor();
@@ -66,11 +56,11 @@ const navLinks = async (page: Page) => page.getByRole('navigation', { name: 'Scr
 
 describe('two tablets that started on their own', () => {
   it('keep every child apart once enrolled; a code typed for a second child is put to the lead, whose new code keeps every visit', async () => {
-    const centre = await createCentre(server.store, { name: 'Calais', timeZone: 'Europe/Paris' });
-    const a = await newTablet(browser);
-    const b = await newTablet(browser);
+    const centre = await createCentre(suite.server.store, { name: 'Calais', timeZone: 'Europe/Paris' });
+    const a = await newTablet(suite.browser);
+    const b = await newTablet(suite.browser);
     try {
-      for (const tablet of [a, b]) await tablet.page.goto(server.url);
+      for (const tablet of [a, b]) await tablet.page.goto(suite.server.url);
       // Each tablet on its own: two new children each, every Register double clicked.
       const onA = [await registerNewChild(a.page, '6-8', 'Girl'), await registerNewChild(a.page, '9-12', 'Boy')];
       const onB = [await registerNewChild(b.page, '3-5', 'Girl'), await registerNewChild(b.page, '0-2', 'Boy')];

@@ -1,30 +1,20 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createCentre, listDevices, mintEnrolmentCode, revokeDevice } from '../../src/server/store/accounts';
 import { formatCodeForReading, issueCode } from '../../src/shared/codes';
-import { launchBrowser, newTablet, startServer, type RunningServer } from './support/harness';
+import { newTablet } from './support/harness';
+import { browserAndServer } from './support/suite';
 
-let browser: Browser;
-let server: RunningServer;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = browserAndServer();
 
 const SHARED = issueCode('K', 4173);
 const ONLY_A = issueCode('K', 4174);
 const ONLY_B = issueCode('K', 4175);
 
 async function enrol(page: Page, centreId: string, name: string): Promise<void> {
-  const { code } = await mintEnrolmentCode(server.store, { centreId, role: 'lead', now: Date.now() });
+  const { code } = await mintEnrolmentCode(suite.server.store, { centreId, role: 'lead', now: Date.now() });
   // The link a QR code would carry: the server address and the code, prefilled.
-  await page.goto(`${server.url}/enrol?server=${encodeURIComponent(server.url)}&code=${encodeURIComponent(code)}`);
+  await page.goto(`${suite.server.url}/enrol?server=${encodeURIComponent(suite.server.url)}&code=${encodeURIComponent(code)}`);
   await page.getByRole('textbox', { name: 'Name of this tablet' }).fill(name);
   await page.getByRole('button', { name: 'Enrol' }).click();
   await page.getByText(/This tablet is now connected to Dunkirk/).waitFor();
@@ -54,9 +44,9 @@ const presentCodes = async (page: Page) => (await page.locator('.tiles .tile-cod
 
 describe('two tablets, offline, then together again', () => {
   it('converge on one present list where a child checked in on both counts once; a revoked tablet keeps its changes until it enrols again', async () => {
-    const centre = await createCentre(server.store, { name: 'Dunkirk', timeZone: 'Europe/Paris' });
-    const a = await newTablet(browser);
-    const b = await newTablet(browser);
+    const centre = await createCentre(suite.server.store, { name: 'Dunkirk', timeZone: 'Europe/Paris' });
+    const a = await newTablet(suite.browser);
+    const b = await newTablet(suite.browser);
     try {
       await enrol(a.page, centre.id, 'Playroom 1');
       await enrol(b.page, centre.id, 'Playroom 2');
@@ -85,9 +75,9 @@ describe('two tablets, offline, then together again', () => {
 
       // The lead revokes tablet B (lost, say). B checks a child out: the server refuses B, and
       // B keeps the change.
-      const devices = await listDevices(server.store, centre.id);
+      const devices = await listDevices(suite.server.store, centre.id);
       const deviceB = devices.find((device) => device.name === 'Playroom 2')!;
-      expect(await revokeDevice(server.store, { deviceId: deviceB.id, now: Date.now() })).toBe(true);
+      expect(await revokeDevice(suite.server.store, { deviceId: deviceB.id, now: Date.now() })).toBe(true);
       await b.page.getByRole('button', { name: `Check out ${formatCodeForReading(ONLY_B)}` }).click();
       await b.page.getByText(`${formatCodeForReading(ONLY_B)} checked out`).waitFor();
       await reconnect(b.context, b.page);

@@ -24,6 +24,7 @@ export const en = {
   genderOther: 'Other',
   genderUnspecified: 'Not said',
   languages: 'Languages (optional)',
+  registrationUnavailable: 'Registering a child needs Daybook to have been opened once with a connection. Connect, then try again.',
   registerAndCheckIn: 'Register and check in',
   cancel: 'Cancel',
   chooseAgeBand: 'Choose an age.',

@@ -25,6 +25,7 @@ export const fr: Record<MessageKey, string> = {
   genderOther: 'Autre',
   genderUnspecified: 'Non dit',
   languages: 'Langues (facultatif)',
+  registrationUnavailable: 'Pour inscrire un enfant, Daybook doit avoir été ouvert une fois avec une connexion. Connectez-vous, puis réessayez.',
   registerAndCheckIn: "Inscrire et faire entrer",
   cancel: 'Annuler',
   chooseAgeBand: 'Choisissez un âge.',

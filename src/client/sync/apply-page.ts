@@ -111,7 +111,10 @@ export function applyPullPage(database: DaybookDatabase, page: PullResponse, wal
     const answered = tables.flatMap((table, i) =>
       table !== 'registrations'
         ? []
-        : merged[i]!.rows.filter((row, j) => (row as Stored<'registrations'>).resolution === 'new-code' && (merged[i]!.before[j])?.resolution !== 'new-code'),
+        : merged[i]!.rows.filter((row, j) => {
+            const before = merged[i]!.before[j];
+            return text(row, 'resolution') === 'new-code' && (before === undefined || text(before, 'resolution') !== 'new-code');
+          }),
     ) as Stored<'registrations'>[];
     await noteAnswersHeard(database, answered, formatHlc(clock));
     const writes: Promise<unknown>[] = [

@@ -1,7 +1,7 @@
 import { describeIssues, opFieldsSchema, recordSchema, type Fields, type TableName } from '../../../shared/schema';
 import { formatHlc, parseHlc, tick } from '../../../shared/hlc';
 import { mergeOp } from '../../../shared/merge';
-import type { DaybookDatabase, MetaRow, Stored } from './database';
+import { SYNCED_TABLES, type DaybookDatabase, type MetaRow, type Stored } from './database';
 import { forgetDaysTouched } from './day-facts';
 import { fromReplica, toReplica } from './replica';
 
@@ -107,22 +107,7 @@ export async function writeInTransaction<T extends TableName>(
  * The tables a write transaction may touch: every synced table, the outbox, the clock, the kept
  * day summaries a write makes stale, and the list of late arrivals a lead's correction clears.
  */
-export const WRITE_SCOPE = [
-  'children',
-  'attendance',
-  'sessions',
-  'participations',
-  'volunteers',
-  'shifts',
-  'dayCloses',
-  'settings',
-  'erasures',
-  'registrations',
-  'outbox',
-  'meta',
-  'dayFacts',
-  'lateArrivals',
-];
+export const WRITE_SCOPE = [...SYNCED_TABLES, 'outbox', 'meta', 'dayFacts', 'lateArrivals'];
 
 /**
  * Runs `work` in one read-write transaction; any throw rolls every write in it back. Called

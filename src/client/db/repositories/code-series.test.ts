@@ -18,6 +18,18 @@ beforeEach(async () => {
   await tablet.open();
 });
 
+/** Enrolled, with the series letter the server assigned. */
+const enrolledWithLetter = (codeSeries: string) =>
+  storeEnrolment(tablet, {
+    serverUrl: 'http://localhost:8080',
+    token: 't',
+    deviceId: 'd',
+    centre: { id: 'c', name: 'Centre', timeZone: 'Europe/Paris' },
+    role: 'volunteer',
+    codeSeries,
+    enrolledAt: T0,
+  });
+
 /** Dice that roll the given numbers, then 0. */
 const dice = (...rolls: number[]) => () => rolls.shift() ?? 0;
 
@@ -67,15 +79,7 @@ describe('codes issued by a tablet that was never enrolled', () => {
 
 describe('codes issued by an enrolled tablet', () => {
   it('come from the letter the server assigned, from 1000', async () => {
-    await storeEnrolment(tablet, {
-      serverUrl: 'http://localhost:8080',
-      token: 't',
-      deviceId: 'd',
-      centre: { id: 'c', name: 'Centre', timeZone: 'Europe/Paris' },
-      role: 'volunteer',
-      codeSeries: 'K',
-      enrolledAt: T0,
-    });
+    await enrolledWithLetter('K');
     expect(await issue(tablet, 2, dice(0.5))).toEqual([issueCode('K', 1000), issueCode('K', 1001)]);
   });
 
@@ -86,15 +90,7 @@ describe('codes issued by an enrolled tablet', () => {
   });
 
   it('go on in a local series after the 9,000th code of their letter', async () => {
-    await storeEnrolment(tablet, {
-      serverUrl: 'http://localhost:8080',
-      token: 't',
-      deviceId: 'd',
-      centre: { id: 'c', name: 'Centre', timeZone: 'Europe/Paris' },
-      role: 'volunteer',
-      codeSeries: 'K',
-      enrolledAt: T0,
-    });
+    await enrolledWithLetter('K');
     await tablet.meta.put({ key: 'codeSeries', series: 'K', nextSerial: 9999 });
     expect(await issue(tablet, 2, dice(0, 0, 0))).toEqual([issueCode('K', 9999), issueCode('A0', 100)]);
   });

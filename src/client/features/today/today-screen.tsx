@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { centreDay } from '../../../shared/dates';
 import { useCentreSettings, useNow } from '../../db/hooks/settings';
 import { useOnDuty } from '../../db/hooks/presence';
@@ -11,16 +11,13 @@ import { Headcount } from './headcount';
 import { PresentList } from './present-list';
 
 import { afterFirstScreen, markFirstScreenDrawn } from '../../ui/first-screen';
-import { registration, useAttendanceActions } from './use-attendance-actions';
+import { useAttendanceActions } from './use-attendance-actions';
+import { loadRegistrationForm, useRegistrationForm } from './use-registration-form';
 import { usePresentNow } from './use-present-now';
 import './today.css';
 
 /** The registration form open now; `opened` tells one form's double tap from the next form's tap. */
 type Registering = { code: string | null; opened: number } | null;
-
-/** The registration form and its code come after the first screen: most taps are check-ins. */
-const registerChildForm = () => import('./register-child');
-const RegisterChild = lazy(() => registerChildForm().then((module) => ({ default: module.RegisterChild })));
 
 let markedUsable = false;
 
@@ -55,7 +52,8 @@ export function TodayScreen() {
   const checkOutTile = useCallback((entry: PresentChild) => void latestActions.current.toggle(entry.child), []);
 
   // Fetched as soon as Today is drawn and the tablet is idle, so "New child" opens at once.
-  useEffect(() => afterFirstScreen(() => void Promise.all([registerChildForm(), registration()])), []);
+  useEffect(() => afterFirstScreen(() => void loadRegistrationForm().catch(() => undefined)), []);
+  const form = useRegistrationForm(registering && !readOnly ? registering.opened : null);
 
   useEffect(() => {
     // The benchmark's "Today is usable" moment: the present list has been read and drawn.
@@ -77,16 +75,17 @@ export function TodayScreen() {
       )}
       <ActionNotice actions={actions} />
       {registering && !readOnly ? (
-        // Fetched once Today is drawn: by the time anyone taps "New child" it is here.
-        <Suspense fallback={<p className="loading">{t('loading')}</p>}>
-          <RegisterChild
+        form.status === 'ready' ? (
+          <form.Form
             code={registering.code}
             onRegister={async (profile) => {
               if (await attendance.register(registering.code, profile, `register:${registering.opened}`)) setRegistering(null);
             }}
             onCancel={() => setRegistering(null)}
           />
-        </Suspense>
+        ) : (
+          <RegistrationUnavailable failed={form.status === 'failed'} onCancel={() => setRegistering(null)} />
+        )
       ) : (
         <FindChild
           scheme={settings.codeScheme}
@@ -108,5 +107,19 @@ export function TodayScreen() {
         onCheckOut={checkOutTile}
       />
     </div>
+  );
+}
+
+/** While the registration form arrives (a moment), or when it could not (offline on a first visit). */
+function RegistrationUnavailable({ failed, onCancel }: { failed: boolean; onCancel: () => void }) {
+  const t = useT();
+  if (!failed) return <p className="loading">{t('loading')}</p>;
+  return (
+    <section className="panel" role="alert">
+      <p>{t('registrationUnavailable')}</p>
+      <button type="button" className="button" onClick={onCancel}>
+        {t('cancel')}
+      </button>
+    </section>
   );
 }
