@@ -45,7 +45,7 @@ describe("lead screens behind the lead's PIN", () => {
     expect(screen.queryByRole('button', { name: 'Close the day' })).not.toBeInTheDocument();
     await user.type(within(gate).getByLabelText('PIN'), '1111');
     await user.click(within(gate).getByRole('button', { name: 'Unlock' }));
-    expect(await screen.findByText('That PIN is not right.')).toBeInTheDocument();
+    expect(await within(gate).findByText('That PIN is not right.')).toBeInTheDocument();
     await user.type(within(gate).getByLabelText('PIN'), '2468');
     await user.click(within(gate).getByRole('button', { name: 'Unlock' }));
     expect(await screen.findByRole('button', { name: 'Close the day' })).toBeInTheDocument();
@@ -73,7 +73,9 @@ describe("lead screens behind the lead's PIN", () => {
 
   it('let a lead with no PIN in at once, and a lead sets one in Settings', async () => {
     const user = renderIn(<SettingsScreen />);
-    const section = await screen.findByRole('form', { name: 'Lead’s PIN' });
+    // Looked for in the tablet's part of Settings: each retry over the whole page, its ~400 time
+    // zones included, takes long enough on a busy machine to miss the wait.
+    const section = await within(screen.getByRole('region', { name: 'This tablet' })).findByRole('form', { name: 'Lead’s PIN' });
     await user.type(within(section).getByLabelText('PIN (4 to 8 digits)'), '2468');
     await user.type(within(section).getByLabelText('The same PIN again'), '2467');
     await user.click(within(section).getByRole('button', { name: 'Set the PIN' }));
@@ -81,7 +83,8 @@ describe("lead screens behind the lead's PIN", () => {
     await user.clear(within(section).getByLabelText('The same PIN again'));
     await user.type(within(section).getByLabelText('The same PIN again'), '2468');
     await user.click(within(section).getByRole('button', { name: 'Set the PIN' }));
-    expect(await screen.findByText('PIN set. It is asked for after a few minutes without use.')).toBeInTheDocument();
+    // Waited for in its live region: retrying over the whole Settings page (400 time zones) is slow.
+    expect(await within(screen.getByRole('status')).findByText('PIN set. It is asked for after a few minutes without use.')).toBeInTheDocument();
     expect((await db.meta.get('leadPin'))?.key).toBe('leadPin');
   });
 

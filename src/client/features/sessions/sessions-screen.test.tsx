@@ -76,8 +76,10 @@ describe('Sessions: starting one', () => {
     const user = renderSessions();
     await user.click(await screen.findByRole('button', { name: /^Art/ }));
     await user.click(screen.getByRole('button', { name: 'End session' }));
+    expect(await within(notice()).findByText('Art ended')).toBeInTheDocument();
     await startSession(db, { activity: 'music' });
     await user.click(await screen.findByRole('button', { name: 'All sessions' }));
+    await screen.findByRole('button', { name: /^Music/ });
 
     const tiles = within(screen.getByRole('region', { name: "Today's sessions" })).getAllByRole('button');
     expect(tiles.map((tile) => tile.textContent)).toEqual([
@@ -95,7 +97,7 @@ describe('Sessions: who takes part', () => {
     const user = renderSessions();
     await user.click(await screen.findByRole('button', { name: /^Art/ }));
     await user.click(screen.getByRole('button', { name: 'Add children' }));
-    await user.click(screen.getByRole('checkbox', { name: a.code }));
+    await user.click(await screen.findByRole('checkbox', { name: a.code }));
     await user.click(screen.getByRole('checkbox', { name: b.code }));
     await user.click(screen.getByRole('button', { name: 'Add 2 children' }));
 
@@ -117,7 +119,7 @@ describe('Sessions: who takes part', () => {
     const user = renderSessions();
     await user.click(await screen.findByRole('button', { name: /^Art/ }));
     await user.click(screen.getByRole('button', { name: 'Add children' }));
-    await user.click(screen.getByRole('checkbox', { name: a.code }));
+    await user.click(await screen.findByRole('checkbox', { name: a.code }));
     await user.dblClick(screen.getByRole('button', { name: 'Add 1 child' }));
     expect(await within(notice()).findByText(`${a.code} added to Art`)).toBeInTheDocument();
     expect(await db.participations.count()).toBe(1);
@@ -133,6 +135,7 @@ describe('Sessions: who takes part', () => {
     const user = renderSessions();
     await user.click(await screen.findByRole('button', { name: /^Art/ }));
     await user.click(screen.getByRole('button', { name: 'Add children' }));
+    await screen.findByRole('group', { name: 'Children here now' });
     await user.click(screen.getByRole('button', { name: 'Add children' }));
     expect(screen.getByText('Choose at least one child.')).toBeInTheDocument();
     expect(screen.getByRole('group', { name: 'Children here now' })).toHaveAccessibleDescription(expect.stringContaining('Choose at least one child.'));
@@ -164,7 +167,7 @@ describe('Sessions: who takes part', () => {
     const user = renderSessions();
     await user.click(await screen.findByRole('button', { name: /^Art/ }));
     await user.click(screen.getByRole('button', { name: 'Add children' }));
-    const tile = screen.getByRole('checkbox', { name: `${a.code} in Football` });
+    const tile = await screen.findByRole('checkbox', { name: `${a.code} in Football` });
     await user.click(tile);
     await user.click(screen.getByRole('button', { name: 'Add 1 child' }));
 
@@ -187,7 +190,7 @@ describe('Sessions: who takes part', () => {
     const user = renderSessions();
     await user.click(await screen.findByRole('button', { name: /^Art/ }));
     await user.click(screen.getByRole('button', { name: 'Add children' }));
-    const group = screen.getByRole('group', { name: 'Children here now' });
+    const group = await screen.findByRole('group', { name: 'Children here now' });
     expect(within(group).getAllByRole('checkbox').map((box) => box.closest('label')?.textContent?.trim())).toEqual([b.code]);
   });
 });
@@ -286,6 +289,7 @@ describe('Sessions: accessibility', () => {
     await within(await participants()).findByRole('button', { name: `Take out ${a.code}` });
     expect(await violations()).toEqual([]);
     await user.click(screen.getByRole('button', { name: 'Add children' }));
+    await screen.findByRole('group', { name: 'Children here now' });
     await user.click(screen.getByRole('button', { name: 'Add children' }));
     await screen.findByText('Choose at least one child.');
     expect(await violations()).toEqual([]);

@@ -203,7 +203,8 @@ describe('Summary: language and accessibility', () => {
     const user = renderSummary();
     await screen.findByRole('img', { name: /Children present/ });
     // Colour contrast needs a layout engine, which jsdom lacks; the e2e axe run in Chromium covers it.
-    const run = async () => (await axe.run(document.body, { rules: { 'color-contrast': { enabled: false } } })).violations.map((v) => v.id);
+    // Only violations are read, so axe need not list every passing node of the charts.
+    const run = async () => (await axe.run(document.body, { rules: { 'color-contrast': { enabled: false } }, resultTypes: ['violations'] })).violations.map((v) => v.id);
     expect(await run()).toEqual([]);
     await user.click(screen.getByRole('radio', { name: 'Several days' }));
     await screen.findByRole('table');
