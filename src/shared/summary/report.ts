@@ -2,6 +2,7 @@ import { isCalendarDay } from '../schema/common';
 import { AGE_BANDS, GENDERS } from '../schema/tables';
 import { dayCount, daysInRange } from '../dates';
 import type { DaySummary, RangeReport } from './summarise';
+import { complementaryCells, type Relation } from './suppression';
 
 /** The longest range a report covers (sync-protocol.md): a year, leap day included. */
 export const MAX_REPORT_DAYS = 366;
@@ -53,8 +54,59 @@ export function suppressSmallCounts(summary: DaySummary, minCell: number): Repor
 
 export type ReportOutput = { days: ReportSummary[]; total: ReportSummary };
 
+/** How a count hidden so that a small one cannot be worked out from the totals is shown. */
+export const COMPLEMENTARY_MARK = '*';
+
+/** The count columns of a report's table: minutes, times and the ratio count nobody. */
+function countColumns(report: RangeReport): string[] {
+  return reportColumns(report).filter((column) => !/^(day|peakAt|averageVisitMinutes|volunteerMinutes|minutesOverRatio|minutesWithoutVolunteer|mostChildrenPerVolunteer)$/.test(column));
+}
+
+/** The relations between a report's cells that a reader could add up (suppression.ts). */
+function reportRelations(report: RangeReport, columns: readonly string[]): Relation[] {
+  const rows = [...report.days.map((_, i) => String(i)), 'total'];
+  const cell = (row: string, column: string) => `${row}:${column}`;
+  const relations: Relation[] = [];
+  for (const row of rows) {
+    relations.push({ total: cell(row, 'uniqueChildren'), parts: AGE_BANDS.map((band) => cell(row, `byAgeBand.${band}`)) });
+    relations.push({ total: cell(row, 'uniqueChildren'), parts: GENDERS.map((gender) => cell(row, `byGender.${gender}`)) });
+    const activities = columns.filter((column) => column.startsWith('sessionsByActivity.') && column.endsWith('.sessions'));
+    if (activities.length > 0) relations.push({ total: cell(row, 'sessions'), parts: activities.map((column) => cell(row, column)) });
+  }
+  // The total of a summed figure is the sum of its days (the children are distinct over the
+  // range, and the peak the highest day: neither adds up).
+  const summed = columns.filter((column) => !/^(uniqueChildren|byAgeBand\.|byGender\.|peakPresent)/.test(column));
+  for (const column of summed) relations.push({ total: cell('total', column), parts: report.days.map((_, i) => cell(String(i), column)) });
+  return relations;
+}
+
+/**
+ * The report as it may leave the centre: every count below `minCell` (other than 0) shown as
+ * `<minCell`, and, so that none of those can be worked out from the rows and columns that add up,
+ * the fewest further counts, the largest first, shown as `*` (complementary suppression).
+ */
 export function suppressReport(report: RangeReport, minCell: number): ReportOutput {
-  return { days: report.days.map((day) => suppressSmallCounts(day, minCell)), total: suppressSmallCounts(report.total, minCell) };
+  const days = report.days.map((day) => suppressSmallCounts(day, minCell));
+  const total = suppressSmallCounts(report.total, minCell);
+  if (minCell <= 1) return { days, total };
+  const columns = countColumns(report);
+  const values = new Map<string, number>();
+  const primary = new Set<string>();
+  const rows: [string, ReportSummary, DaySummary][] = [...report.days.map((day, i) => [String(i), days[i]!, day] as [string, ReportSummary, DaySummary]), ['total', total, report.total]];
+  for (const [row, , summary] of rows) {
+    for (const column of columns) {
+      const value = cellAt(summary, column);
+      if (typeof value !== 'number') continue;
+      values.set(`${row}:${column}`, value);
+      if (value > 0 && value < minCell) primary.add(`${row}:${column}`);
+    }
+  }
+  if (primary.size === 0) return { days, total };
+  const secondary = complementaryCells(values, reportRelations(report, columns), primary);
+  for (const [row, hidden] of rows) {
+    for (const column of columns) if (secondary.has(`${row}:${column}`)) setCellAt(hidden, column, COMPLEMENTARY_MARK);
+  }
+  return { days, total };
 }
 
 /**
@@ -95,6 +147,20 @@ function cellAt(row: ReportSummary, column: string): Cell {
   const key = head === 'sessionsByActivity' ? [rest.slice(0, -1).join('.'), rest[rest.length - 1]!] : [rest.join('.')];
   for (const part of key) value = value === undefined || value === null ? undefined : (value as Record<string, unknown>)[part];
   return (value ?? 0) as Cell;
+}
+
+/** Sets one cell of a row by its dotted column name; a missing hour or activity is added. */
+function setCellAt(row: ReportSummary, column: string, value: Cell): void {
+  const [head, ...rest] = column.split('.');
+  if (rest.length === 0) {
+    (row as Record<string, unknown>)[head!] = value;
+    return;
+  }
+  const key = head === 'sessionsByActivity' ? [rest.slice(0, -1).join('.'), rest[rest.length - 1]!] : [rest.join('.')];
+  let target = (row as Record<string, unknown>)[head!] as Record<string, unknown>;
+  // A day without the activity reads 0 for both figures (cellAt); hiding one keeps the other 0.
+  for (const part of key.slice(0, -1)) target = (target[part] ??= { sessions: 0, participants: 0 }) as Record<string, unknown>;
+  target[key[key.length - 1]!] = value;
 }
 
 /** RFC 4180: quoted when it holds a comma, a quote or a line break. */

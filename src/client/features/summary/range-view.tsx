@@ -1,7 +1,8 @@
+import { useId, useState } from 'react';
 import { addDays, firstOfMonth } from '../../../shared/dates';
 import { useI18n } from '../../i18n/i18n';
 import { formatDay } from '../../ui/format-day';
-import { checkReportRange, FUNDERS_MIN_CELL, MAX_REPORT_DAYS, reportCsv, type RangeProblem } from '../../../shared/summary';
+import { checkReportRange, COMPLEMENTARY_MARK, FUNDERS_MIN_CELL, MAX_REPORT_DAYS, reportCsv, type RangeProblem } from '../../../shared/summary';
 import { KeyFigures } from './key-figures';
 import { useSummaryMessages } from './messages';
 import { RangeTable } from './range-table';
@@ -18,6 +19,9 @@ type RangeViewProps = {
   onChange: (range: { from: string; to: string }) => void;
 };
 
+/** The thresholds funders ask for: 5 by default, 10 or 11 for some. */
+const FUNDERS_THRESHOLDS = [FUNDERS_MIN_CELL, 10, 11] as const;
+
 /** From and to, a table of the days with their total, the trend, and the CSV files. */
 export function RangeView({ from, to, today, timeZone, onChange }: RangeViewProps) {
   const m = useSummaryMessages();
@@ -25,6 +29,8 @@ export function RangeView({ from, to, today, timeZone, onChange }: RangeViewProp
   const checked = checkReportRange(from, to);
   const ready = useRangeReport(checked.ok ? checked.days : []);
   const problem: RangeProblem | null = checked.ok ? null : checked.problem;
+  const [minCell, setMinCell] = useState<number>(FUNDERS_MIN_CELL);
+  const thresholdId = useId();
   const message = (which: RangeProblem) =>
     ({ 'bad-from': m('badDate'), 'bad-to': m('badDate'), 'from-after-to': m('fromAfterTo'), 'too-long': m('tooLong', { n: MAX_REPORT_DAYS }) })[which];
   const lastMonthEnd = addDays(firstOfMonth(today), -1);
@@ -63,10 +69,21 @@ export function RangeView({ from, to, today, timeZone, onChange }: RangeViewProp
               <button type="button" className="button primary" onClick={() => downloadCsv(`daybook-${from}-${to}.csv`, reportCsv(ready.report, 0))}>
                 {m('download')}
               </button>
-              <button type="button" className="button" onClick={() => downloadCsv(`daybook-${from}-${to}-funders.csv`, reportCsv(ready.report, FUNDERS_MIN_CELL))}>
-                {m('downloadFunders', { n: FUNDERS_MIN_CELL })}
+              <button type="button" className="button" onClick={() => downloadCsv(`daybook-${from}-${to}-funders.csv`, reportCsv(ready.report, minCell))}>
+                {m('downloadFunders', { n: minCell })}
               </button>
+              <span className="funders-threshold">
+                <label htmlFor={thresholdId}>{m('fundersThreshold')}</label>
+                <select id={thresholdId} value={minCell} onChange={(event) => setMinCell(Number(event.target.value))}>
+                  {FUNDERS_THRESHOLDS.map((n) => (
+                    <option key={n} value={n}>
+                      {n}
+                    </option>
+                  ))}
+                </select>
+              </span>
               <p className="hint">{m('downloadHint')}</p>
+              <p className="hint">{m('fundersHint', { n: minCell, max: minCell - 1, mark: COMPLEMENTARY_MARK })}</p>
             </div>
           </>
         ))}

@@ -163,6 +163,13 @@ describe('Summary: several days', () => {
     expect(csvRows(plain!)[7]!.day).toBe('total');
     expect(csvRows(funders!)[5]!.uniqueChildren).toBe('<5');
     expect(funders).not.toContain('4100');
+
+    // A funder who asks for 10: the threshold is chosen beside the button, which says it.
+    await user.selectOptions(screen.getByLabelText('Funders’ threshold'), '10');
+    await user.click(screen.getByRole('button', { name: 'Download for funders (counts under 10 hidden)' }));
+    expect(screen.getByText(/counts from 1 to 9 read “<10”/)).toBeTruthy();
+    const stricter = await files[2]!.text;
+    expect(csvRows(stricter)[5]!.uniqueChildren).toBe('<10');
   });
 
   it('says what is wrong with a range and shows no figures', async () => {
