@@ -1,3 +1,5 @@
 export * from './day-facts';
 export * from './summarise';
 export * from './report';
+export * from './corrections';
+export * from './removal';

@@ -1,5 +1,6 @@
 import { AGE_BANDS, GENDERS, type AgeBand, type Gender } from '../schema/tables';
 import { toMinutes, type DayFacts } from './day-facts';
+import { correctedFacts, type DayCorrection } from './corrections';
 
 /**
  * The day summary of sync-protocol.md ("Day summary"), field for field, plus
@@ -24,6 +25,11 @@ export type DaySummary = {
   minutesOverRatio: number;
   minutesWithoutVolunteer: number;
   mostChildrenPerVolunteer: number | null;
+  /**
+   * On a range's total only, when some of its days are purged: their children can no longer be
+   * told apart from other days', so `uniqueChildren` counts them once per day (at most that many).
+   */
+  approximate?: true;
 };
 
 export type RangeReport = { days: DaySummary[]; total: DaySummary };
@@ -52,13 +58,19 @@ function breakdown(childIds: Iterable<string>, children: ReadonlyMap<string, Chi
 
 const average = (ms: number, count: number) => (count === 0 ? null : toMinutes(ms / count));
 
-function summariseDay(facts: DayFacts, children: ReadonlyMap<string, ChildRow>, newChildren: number): DaySummary {
+function summariseDay(facts: DayFacts, children: ReadonlyMap<string, ChildRow>, newChildren: number, correction: DayCorrection | undefined): DaySummary {
+  const { byAgeBand, byGender } = breakdown(facts.childIds, children);
+  if (correction) {
+    for (const band of AGE_BANDS) byAgeBand[band] += correction.byAgeBand[band];
+    for (const gender of GENDERS) byGender[gender] += correction.byGender[gender];
+  }
   return {
     day: facts.day,
-    uniqueChildren: facts.childIds.length,
-    newChildren,
+    uniqueChildren: facts.childIds.length + (correction?.uncounted ?? 0),
+    newChildren: newChildren + (correction?.newChildren ?? 0),
     visits: facts.visits,
-    ...breakdown(facts.childIds, children),
+    byAgeBand,
+    byGender,
     peakPresent: facts.peakPresent,
     peakAt: facts.peakAt,
     presentByHour: { ...facts.presentByHour },
@@ -82,9 +94,12 @@ function addInto(target: Record<string, number>, source: Record<string, number>)
  * bands and genders) and the peak (the highest day's, the earliest such day on a tie). The
  * average visit is over every visit of the range, not an average of daily averages.
  */
-function total(facts: readonly DayFacts[], days: readonly DaySummary[], children: ReadonlyMap<string, ChildRow>): DaySummary {
+function total(facts: readonly DayFacts[], days: readonly DaySummary[], children: ReadonlyMap<string, ChildRow>, corrections: ReadonlyMap<string, DayCorrection>): DaySummary {
   const childIds = new Set<string>();
   for (const day of facts) for (const id of day.childIds) childIds.add(id);
+  const uncounted = facts.reduce((acc, day) => acc + (corrections.get(day.day)?.uncounted ?? 0), 0);
+  // Exact while only one day has children: its own count is the range's.
+  const approximate = uncounted > 0 && days.filter((day) => day.uniqueChildren > 0).length > 1;
   const sum = (pick: (day: DaySummary) => number) => days.reduce((acc, day) => acc + pick(day), 0);
   const presentByHour: Record<string, number> = {};
   const sessionsByActivity: DaySummary['sessionsByActivity'] = {};
@@ -101,7 +116,7 @@ function total(facts: readonly DayFacts[], days: readonly DaySummary[], children
     if (day.mostChildrenPerVolunteer !== null && (most === null || day.mostChildrenPerVolunteer > most)) most = day.mostChildrenPerVolunteer;
   }
   return {
-    uniqueChildren: childIds.size,
+    uniqueChildren: childIds.size + uncounted,
     newChildren: sum((day) => day.newChildren),
     visits: sum((day) => day.visits),
     ...breakdown(childIds, children),
@@ -119,6 +134,7 @@ function total(facts: readonly DayFacts[], days: readonly DaySummary[], children
     minutesOverRatio: sum((day) => day.minutesOverRatio),
     minutesWithoutVolunteer: sum((day) => day.minutesWithoutVolunteer),
     mostChildrenPerVolunteer: most,
+    ...(approximate ? { approximate: true as const } : {}),
   };
 }
 
@@ -126,7 +142,9 @@ function total(facts: readonly DayFacts[], days: readonly DaySummary[], children
  * The summaries of the days in `facts` (in their order) and their total. `children` must hold at
  * least the children the facts name and those registered on those days; others are ignored.
  */
-export function summariseRange(facts: readonly DayFacts[], children: Iterable<ChildRow>): RangeReport {
+export function summariseRange(rowFacts: readonly DayFacts[], children: Iterable<ChildRow>, corrections: readonly DayCorrection[] = []): RangeReport {
+  const byDay = new Map(corrections.map((correction) => [correction.day, correction]));
+  const facts = rowFacts.map((day) => correctedFacts(day, byDay.get(day.day)));
   // By id first: a child given twice (found by two lookups) is still one registration.
   const byId = new Map<string, ChildRow>();
   for (const child of children) byId.set(child.id, child);
@@ -134,6 +152,6 @@ export function summariseRange(facts: readonly DayFacts[], children: Iterable<Ch
   for (const child of byId.values()) {
     if (!child.deleted && child.registeredOn !== undefined) registered.set(child.registeredOn, (registered.get(child.registeredOn) ?? 0) + 1);
   }
-  const days = facts.map((day) => summariseDay(day, byId, registered.get(day.day) ?? 0));
-  return { days, total: total(facts, days, byId) };
+  const days = facts.map((day) => summariseDay(day, byId, registered.get(day.day) ?? 0, byDay.get(day.day)));
+  return { days, total: total(facts, days, byId, byDay) };
 }

@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvRows } from '../../../tests/support/csv';
-import { atLocalTime, daysInRange } from '../dates';
-import { AGE_BANDS, GENDERS } from '../schema/tables';
 import { dayFacts } from './day-facts';
 import { COMPLEMENTARY_MARK, reportCsv, suppressReport, suppressSmallCounts } from './report';
-import { summariseRange, type ChildRow } from './summarise';
+import { summariseRange } from './summarise';
+import { centreRecords, RANDOM_CENTRE_CHILDREN, RANDOM_CENTRE_RULES, randomCentre, type RandomCentre } from '../../../tests/support/random-centre';
 import { complementaryCells, determinedCells, type Relation } from './suppression';
 
 const row = (total: string, ...parts: string[]): Relation => ({ total, parts });
@@ -122,54 +121,17 @@ function workedOut(csv: string): string[] {
   return pivots.filter(([column, r]) => matrix[r]!.every((value, c) => c === column || value === 0n)).map(([column]) => unknowns[column]!);
 }
 
-// Random days of a small centre: a handful of children, short days, three activities.
-const CHILDREN = 14;
-const child = fc.record({ band: fc.nat(AGE_BANDS.length - 1), gender: fc.nat(GENDERS.length - 1) });
-const visit = fc.record({ child: fc.nat(CHILDREN - 1), day: fc.nat(3), start: fc.integer({ min: 9 * 60, max: 15 * 60 }), length: fc.option(fc.integer({ min: 10, max: 200 }), { nil: undefined }) });
-const session = fc.record({ day: fc.nat(3), activity: fc.constantFrom('art', 'football', 'music'), children: fc.uniqueArray(fc.nat(CHILDREN - 1), { maxLength: 8 }) });
-const shift = fc.record({ volunteer: fc.nat(3), day: fc.nat(3), start: fc.integer({ min: 8 * 60, max: 12 * 60 }) });
-const centre = fc.record({
-  days: fc.integer({ min: 1, max: 4 }),
-  children: fc.array(child, { minLength: CHILDREN, maxLength: CHILDREN }),
-  visits: fc.array(visit, { maxLength: 60 }),
-  sessions: fc.array(session, { maxLength: 10 }),
-  shifts: fc.array(shift, { maxLength: 8 }),
-  minCell: fc.constantFrom(5, 10, 11),
-});
+const CHILDREN = RANDOM_CENTRE_CHILDREN;
+const centre = fc.tuple(randomCentre, fc.constantFrom(5, 10, 11)).map(([input, minCell]) => ({ ...input, minCell }));
 
-const TZ = 'Europe/Paris';
-const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-
-type Centre = typeof centre extends fc.Arbitrary<infer T> ? T : never;
-
-function reportOf(input: Centre) {
-  const days = daysInRange('2026-11-02', '2026-11-05').slice(0, input.days);
-  const children: ChildRow[] = input.children.map((c, i) => ({ id: `c${i}`, ageBand: AGE_BANDS[c.band], gender: GENDERS[c.gender], registeredOn: days[i % days.length] }));
-  const facts = days.map((day, d) =>
-    dayFacts(
-      {
-        day,
-        attendance: input.visits
-          .filter((v) => v.day % input.days === d)
-          .flatMap((v, i) => [
-            { id: `in${d}-${i}`, childId: `c${v.child}`, kind: 'in', at: atLocalTime(day, hhmm(v.start), TZ) },
-            ...(v.length === undefined ? [] : [{ id: `out${d}-${i}`, childId: `c${v.child}`, kind: 'out', at: atLocalTime(day, hhmm(v.start + v.length), TZ) }]),
-          ]),
-        shifts: input.shifts.filter((s) => s.day % input.days === d).map((s, i) => ({ id: `s${d}-${i}`, volunteerId: `v${s.volunteer}`, kind: 'on', at: atLocalTime(day, hhmm(s.start), TZ) })),
-        sessions: input.sessions.filter((s) => s.day % input.days === d).map((s, i) => ({ id: `se${d}-${i}`, activity: s.activity })),
-        participations: input.sessions
-          .filter((s) => s.day % input.days === d)
-          .flatMap((s, i) => s.children.map((c) => ({ id: `p${d}-${i}-${c}`, sessionId: `se${d}-${i}`, childId: `c${c}` }))),
-      },
-      { timeZone: TZ, maxChildrenPerVolunteer: 8 },
-    ),
-  );
-  return summariseRange(facts, children);
+function reportOf(input: Omit<RandomCentre, 'children'> & { children: { band: number; gender: number; registeredDay?: number }[] }) {
+  const { records, children } = centreRecords({ ...input, children: input.children.map((c, i) => ({ registeredDay: i, ...c })) });
+  return summariseRange(records.map((day) => dayFacts(day, RANDOM_CENTRE_RULES)), children);
 }
 
 describe('the funders\u2019 CSV with complementary suppression', () => {
   it('the check finds what the threshold alone gives away: a day\u2019s children less its visible age bands', () => {
-    const report = reportOf({ days: 1, children: Array.from({ length: CHILDREN }, (_, i) => ({ band: i < 2 ? 0 : 2, gender: i % 2 })), visits: Array.from({ length: CHILDREN }, (_, i) => ({ child: i, day: 0, start: 600, length: 30 })), sessions: [], shifts: [], minCell: 5 });
+    const report = reportOf({ days: 1, children: Array.from({ length: CHILDREN }, (_, i) => ({ band: i < 2 ? 0 : 2, gender: i % 2 })), visits: Array.from({ length: CHILDREN }, (_, i) => ({ child: i, day: 0, start: 600, length: 30 })), sessions: [], shifts: [] });
     const onlyThreshold = reportCsv({ days: report.days, total: report.total }, 0).split('\r\n');
     // The same CSV with the small cells hidden by the threshold only, as before this change.
     const header = onlyThreshold[0]!.split(',');
@@ -209,7 +171,7 @@ describe('the funders\u2019 CSV with complementary suppression', () => {
 
   it('the JSON report with minCell hides the same cells as the CSV', () => {
     // Two children of fourteen in the youngest band: that band is `<5`, and one more cell is `*`.
-    const report = reportOf({ days: 2, children: Array.from({ length: CHILDREN }, (_, i) => ({ band: i < 2 ? 0 : 2, gender: i % 2 })), visits: Array.from({ length: 28 }, (_, i) => ({ child: i % CHILDREN, day: i % 2, start: 600, length: 30 })), sessions: [], shifts: [], minCell: 5 });
+    const report = reportOf({ days: 2, children: Array.from({ length: CHILDREN }, (_, i) => ({ band: i < 2 ? 0 : 2, gender: i % 2 })), visits: Array.from({ length: 28 }, (_, i) => ({ child: i % CHILDREN, day: i % 2, start: 600, length: 30 })), sessions: [], shifts: [] });
     const output = suppressReport(report, 5);
     const csv = csvRows(reportCsv(report, 5));
     const flat = (summary: object, column: string) => String(column.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key] ?? 0, summary));
