@@ -17,11 +17,13 @@ createRoot(root).render(
 );
 
 // After the first screen is drawn, when the tablet has a moment: the service worker (production builds
-// only; in development it would cache stale code) and the sync loop, once, outside React (Web
-// Locks keep it to one tab per device). Neither is needed to draw the first screen.
+// only; in development it would cache stale code), the sync loop, once, outside React (Web Locks
+// keep it to one tab per device), and retention. None is needed to draw the first screen.
 afterFirstScreen(() => {
   if (import.meta.env.PROD) void import('./pwa/register').then(({ registerServiceWorker }) => registerServiceWorker());
   void import('./sync/runtime').then(({ startSync }) => startSync());
+  // Old records go by themselves, on start and once a day (sync-protocol.md, Retention).
+  void import('./app/retention').then(({ startRetention }) => startRetention());
   // Registration's code, whatever screen the app opened on: a tablet that goes offline next can
   // still register a child (a first visit is not yet served by the service worker).
   void import('./features/today/use-registration-form').then(({ loadRegistrationForm }) => loadRegistrationForm()).catch(() => undefined);

@@ -136,6 +136,20 @@ export function dayCount(from: string, to: string): number {
   return (Date.UTC(toYear, toMonth, toDate) - Date.UTC(fromYear, fromMonth, fromDate)) / DAY + 1;
 }
 
+/**
+ * The same date `n` calendar months earlier, or the month's last day where it has no such date
+ * (31 March less one month is 28 or 29 February), as people count months.
+ */
+export function monthsBefore(day: string, n: number): string {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`months must be a whole number from 0, not ${n}`);
+  const [year, month, date] = dayParts(day);
+  const target = year * 12 + month - n;
+  const targetYear = Math.floor(target / 12);
+  const targetMonth = target - targetYear * 12;
+  const lastDate = new Date(Date.UTC(targetYear, targetMonth + 1, 0)).getUTCDate();
+  return `${String(targetYear).padStart(4, '0')}-${String(targetMonth + 1).padStart(2, '0')}-${String(Math.min(date, lastDate)).padStart(2, '0')}`;
+}
+
 /** The first day of `day`'s month. */
 export function firstOfMonth(day: string): string {
   dayParts(day);

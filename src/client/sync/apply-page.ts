@@ -5,6 +5,8 @@ import { dayCloseId } from '../../shared/ids';
 import { SYNCED_TABLES, type DaybookDatabase, type LateArrival, type MetaRow, type Stored } from '../db/core/database';
 import { forgetDaysTouched } from '../db/core/day-facts';
 import { noteAnswersHeard } from '../db/repositories/code-clashes';
+import { removeErasedChildren } from '../db/repositories/erasure';
+import { REMOVAL_SCOPE } from '../db/core/removal';
 import { fromReplica, toReplica } from '../db/core/replica';
 
 /**
@@ -78,13 +80,16 @@ export class EnrolmentChangedError extends Error {
  */
 export function applyPullPage(database: DaybookDatabase, page: PullResponse, wallNow: number, token?: string): Promise<number> {
   const serverOffset = page.serverTime - wallNow;
-  return database.transaction('rw', [...SYNCED_TABLES, 'meta', 'dayFacts', 'lateArrivals'], async () => {
+  return database.transaction('rw', [...new Set([...SYNCED_TABLES, ...REMOVAL_SCOPE, 'meta', 'outbox'])], async () => {
     if (token !== undefined) {
       const enrolment = await database.meta.get('enrolment');
       if (enrolment?.key !== 'enrolment' || enrolment.token !== token) throw new EnrolmentChangedError('the device was enrolled again during the sync');
     }
     const byTable = new Map<TableName, Change[]>();
+    const erased = await erasedChildrenNamed(database, page.changes);
     for (const change of page.changes) {
+      // A change naming an erased child is not kept (the server sends none; an old page might).
+      if (change.table !== 'erasures' && erased.has(childNamed(change) ?? '')) continue;
       const list = byTable.get(change.table) ?? [];
       list.push(change);
       byTable.set(change.table, list);
@@ -130,8 +135,31 @@ export function applyPullPage(database: DaybookDatabase, page: PullResponse, wal
     });
     if (late.length > 0) writes.push(database.lateArrivals.bulkPut(late));
     await Promise.all(writes);
+    // Erasures new to this tablet: the child's records go in this same transaction.
+    const erasuresMerged = byTable.has('erasures') ? merged[tables.indexOf('erasures')]! : undefined;
+    const erasures = erasuresMerged ? erasuresMerged.rows.filter((row, j) => row.deleted !== true && erasuresMerged.before[j] === undefined) : [];
+    if (erasures.length > 0) await removeErasedChildren(database, erasures.map((row) => row.id));
     return page.changes.length;
   });
+}
+
+/** The child a change is about: a child's own record, or the `childId` of an event or registration. */
+function childNamed(change: Change): string | undefined {
+  if (change.table === 'children') return change.id;
+  if (change.table === 'attendance' || change.table === 'participations' || change.table === 'registrations') return text(change.fields, 'childId');
+  return undefined;
+}
+
+/** The children named in the page who are erased, here already or by an erasure in the page. */
+async function erasedChildrenNamed(database: DaybookDatabase, changes: readonly Change[]): Promise<Set<string>> {
+  const erased = new Set(changes.filter((change) => change.table === 'erasures' && change.fields['deleted'] !== true).map((change) => change.id));
+  const named = [...new Set(changes.flatMap((change) => childNamed(change) ?? []))].filter((id) => !erased.has(id));
+  if (named.length === 0) return erased;
+  const stored = await database.erasures.bulkGet(named);
+  stored.forEach((row, i) => {
+    if (row && row.deleted !== true) erased.add(named[i]!);
+  });
+  return erased;
 }
 
 /** A field of a row of any table, when it is text (pulled rows are not checked against this version's schema). */

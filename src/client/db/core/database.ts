@@ -3,6 +3,7 @@ import type { Fields, Role, TableName } from '../../../shared/schema';
 import { newNode, zeroHlc, formatHlc } from '../../../shared/hlc';
 import { uuidv7 } from '../../../shared/ids';
 import type { DayFacts } from '../../../shared/summary/day-facts';
+import type { DayCorrection } from '../../../shared/summary/corrections';
 
 /**
  * A record as the device keeps it: the record's fields, plus the HLC of each field in a compact
@@ -44,6 +45,8 @@ export type MetaRow =
   | { key: 'answersHeard'; heard: Record<string, string> }
   /** Children registered before version 4 have their registration rows (registration-backfill.ts). */
   | { key: 'registrationsBackfilled'; at: number }
+  /** The centre day this tablet last applied retention on, so it purges once a day (retention.ts). */
+  | { key: 'purgedOn'; day: string; firstKept: string }
   /** The lead's PIN, salted and hashed (PBKDF2); never the PIN itself. Set on a lead's tablet. */
   | { key: 'leadPin'; salt: string; hash: string; iterations: number }
   /** Wrong PINs in a row, and until when the next try must wait: kept, so a reload is no new start. */
@@ -125,6 +128,7 @@ export class DaybookDatabase extends Dexie {
   erasures!: EntityTable<Stored<'erasures'>, 'id'>;
   registrations!: EntityTable<Stored<'registrations'>, 'id'>;
   lateArrivals!: EntityTable<LateArrival, 'key'>;
+  dayCorrections!: EntityTable<DayCorrection, 'day'>;
 
   constructor(name = 'daybook') {
     // Strict durability: Chrome's relaxed default can lose the last second of writes on power
@@ -172,6 +176,12 @@ export class DaybookDatabase extends Dexie {
       // `resolution` indexes only the answered few (IndexedDB skips rows without the field).
       registrations: 'id, childId, resolution',
       lateArrivals: 'key, day',
+    });
+
+    // Version 5: data protection. What an erasure or a purge took out of a day's figures, so the
+    // day keeps them (shared/summary/corrections.ts). Local: each replica corrects its own rows.
+    this.version(5).stores({
+      dayCorrections: 'day',
     });
 
     // The device id and HLC node are made with the database, so a wiped or evicted database

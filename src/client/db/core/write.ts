@@ -30,6 +30,7 @@ export type WriteProblem =
   | 'choose-signer'
   | 'check-out-time'
   | 'code-invalid'
+  | 'code-erased'
   | 'codes-used-up'
   | 'name-empty'
   | 'name-taken'
@@ -105,9 +106,10 @@ export async function writeInTransaction<T extends TableName>(
 
 /**
  * The tables a write transaction may touch: every synced table, the outbox, the clock, the kept
- * day summaries a write makes stale, and the list of late arrivals a lead's correction clears.
+ * day summaries a write makes stale, the list of late arrivals a lead's correction clears, and the
+ * day corrections an erasure adds to.
  */
-export const WRITE_SCOPE = [...SYNCED_TABLES, 'outbox', 'meta', 'dayFacts', 'lateArrivals'];
+export const WRITE_SCOPE = [...SYNCED_TABLES, 'outbox', 'meta', 'dayFacts', 'lateArrivals', 'dayCorrections'];
 
 /**
  * Runs `work` in one read-write transaction; any throw rolls every write in it back. Called

@@ -21,6 +21,9 @@ export async function registerChild(database: DaybookDatabase, typed: string, pr
     const settings = await loadSettings(database);
     const read = readCode(typed, settings.codeScheme);
     if (!read.ok) throw new InvalidWriteError('code-invalid', `code: ${read.problem}`);
+    // An erased child's code stays theirs: registering it again would bring back a child the
+    // lead erased, and their card may still be in someone's pocket (sync-protocol.md, Erasure).
+    if (await database.erasures.get(childIdFromCode(read.code))) throw new InvalidWriteError('code-erased', 'code: it belonged to an erased child');
     return writeChild(database, read.code, profile, centreDay(now, settings.timeZone), now, false);
   });
 }
@@ -32,7 +35,10 @@ export async function registerChild(database: DaybookDatabase, typed: string, pr
 export async function registerNewChild(database: DaybookDatabase, profile: ChildProfile, now = Date.now(), random: () => number = secureRandom): Promise<Registered> {
   return inWriteTransaction(database, async () => {
     const settings = await loadSettings(database);
-    const code = await issueCodeForTablet(database, random);
+    let code = await issueCodeForTablet(database, random);
+    // A code of this tablet's series that an erased child had (a local series, drawn at random,
+    // can meet one) is passed over: it is never handed out again.
+    for (let tries = 0; (await database.erasures.get(childIdFromCode(code))) && tries < 100; tries++) code = await issueCodeForTablet(database, random);
     return writeChild(database, code, profile, centreDay(now, settings.timeZone), now, true);
   });
 }

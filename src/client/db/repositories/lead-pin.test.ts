@@ -14,7 +14,9 @@ describe("the lead's PIN", () => {
     await setLeadPin(db, '2468');
     const row = await db.meta.get('leadPin');
     expect(row).toMatchObject({ key: 'leadPin', iterations: expect.any(Number) as unknown });
-    expect(JSON.stringify(await db.meta.toArray())).not.toContain('2468');
+    // Salt and hash are hex and may hold '2468' by chance; the PIN must be no value of its own.
+    expect(row).toMatchObject({ salt: expect.stringMatching(/^[0-9a-f]{32}$/) as unknown, hash: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown });
+    expect(Object.values(row ?? {})).not.toContain('2468');
     expect(await checkLeadPin(db, '2468')).toBe(true);
     expect(await checkLeadPin(db, '2469')).toBe(false);
     expect(await checkLeadPin(db, '')).toBe(false);

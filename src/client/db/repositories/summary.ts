@@ -1,6 +1,6 @@
 import { dayCloseId } from '../../../shared/ids';
 import { readSettings } from '../../../shared/schema';
-import { DAY_FACTS_VERSION, dayFacts, recordsByDay, summaryRules, summariseRange, type ChildRow, type DayFacts, type RangeReport, type SummaryRules } from '../../../shared/summary';
+import { DAY_FACTS_VERSION, dayFacts, recordsByDay, summaryRules, summariseRange, type ChildRow, type DayCorrection, type DayFacts, type RangeReport, type SummaryRules } from '../../../shared/summary';
 import type { DaybookDatabase, KeptDayFacts } from '../core/database';
 
 /**
@@ -35,13 +35,18 @@ async function childrenFor(database: DaybookDatabase, facts: readonly DayFacts[]
  * not kept yet (or were kept under other settings). Only reads: safe inside useLiveQuery.
  */
 export async function readRange(database: DaybookDatabase, days: readonly string[]): Promise<RangeView> {
-  const [settings, kept] = await Promise.all([database.settings.toArray(), database.dayFacts.bulkGet(days as string[])]);
+  const [settings, kept, corrections] = await Promise.all([database.settings.toArray(), database.dayFacts.bulkGet(days as string[]), correctionsOf(database, days)]);
   const key = keyOf(summaryRules(readSettings(settings)));
   const missing = days.filter((_, i) => kept[i]?.rulesKey !== key);
   if (missing.length > 0) return { state: 'missing', days: missing };
   const facts = kept as KeptDayFacts[];
   const children = await childrenFor(database, facts, days[0]!, days[days.length - 1]!);
-  return { state: 'ready', report: summariseRange(facts, children), facts };
+  return { state: 'ready', report: summariseRange(facts, children, corrections), facts };
+}
+
+/** What erasures and purges took out of these days' figures (corrections.ts). */
+async function correctionsOf(database: DaybookDatabase, days: readonly string[]): Promise<DayCorrection[]> {
+  return (await database.dayCorrections.bulkGet(days as string[])).filter((correction) => correction !== undefined);
 }
 
 /** The facts of `days` from their records, read in the caller's transaction. */
@@ -81,9 +86,9 @@ export function keepDayFacts(database: DaybookDatabase, days: readonly string[])
  * tablet's storage is full), so the lead still sees the figures.
  */
 export function computeRange(database: DaybookDatabase, days: readonly string[]): Promise<RangeView> {
-  return database.transaction('r', [...FACT_SOURCES, 'children'], async () => {
-    const { facts } = await factsFromRecords(database, days);
+  return database.transaction('r', [...FACT_SOURCES, 'children', 'dayCorrections'], async () => {
+    const [{ facts }, corrections] = await Promise.all([factsFromRecords(database, days), correctionsOf(database, days)]);
     const children = await childrenFor(database, facts, days[0]!, days[days.length - 1]!);
-    return { state: 'ready', report: summariseRange(facts, children), facts } satisfies RangeView;
+    return { state: 'ready', report: summariseRange(facts, children, corrections), facts } satisfies RangeView;
   });
 }

@@ -64,7 +64,8 @@ describe('upgrading the local database', () => {
     const upgraded = new DaybookDatabase(name);
     try {
       await upgraded.open();
-      expect(upgraded.verno).toBe(4);
+      expect(upgraded.verno).toBe(5);
+      expect(await upgraded.dayCorrections.count()).toBe(0);
       expect(await upgraded.registrations.count()).toBe(0);
       expect(await upgraded.erasures.count()).toBe(0);
       expect((await upgraded.children.where('registeredOn').equals('2026-11-20').toArray()).map((child) => child.id)).toEqual(['child-4173KL']);
