@@ -1,8 +1,11 @@
 import compress from '@fastify/compress';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { registerAppShell, sendAppShell, wantsAppShell } from './app-shell';
-import { BODY_LIMIT_BYTES, errorReply, INTERNAL_ERROR, notFoundReply, replyForError } from './error-replies';
+import { BODY_LIMIT_BYTES, errorReply, INTERNAL_ERROR, notFoundReply, replyForError, RETRY_AFTER_BUSY_SECONDS, sendErrorReply } from './error-replies';
+import { guardHttp, httpServerOptions, type HttpLimits } from './http-guards';
+import { pushLimitsFor, type PushLimits } from './load-shedding';
 import { logSerializers, RequestLogController } from './logging';
+import { DatabaseUnavailable } from './errors';
 import type { FailureLimits } from './failure-limiter';
 import { enrolRoutes } from './routes/enrol';
 import { healthRoutes } from './routes/health';
@@ -26,6 +29,12 @@ export interface AppOptions {
   clock?: () => number;
   /** How many wrong enrolment codes an address may send, and in what window (default 10 in 15 minutes). */
   enrolFailureLimits?: FailureLimits;
+  /** Timeouts and connection caps (http-guards.ts); tests make them small. */
+  httpLimits?: Partial<HttpLimits>;
+  /** TRUST_PROXY: the reverse proxies whose X-Forwarded-For names the client (default none). */
+  trustProxy?: readonly string[];
+  /** Pushes handled at once before the rest get a 503 (default: from the store's connections). */
+  pushLimits?: PushLimits;
   /**
    * More routes, registered inside the app's error handling and logging before it is ready.
    * Tests use it to reach the error handler with a route that throws.
@@ -40,11 +49,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: loggerOptions(options.logger ?? false),
     logController: new RequestLogController(),
     return503OnClosing: false,
+    ...httpServerOptions({ ...(options.httpLimits && { limits: options.httpLimits }), ...(options.trustProxy && { trustedProxies: options.trustProxy }) }),
+    // `__proto__` and `constructor` keys are data: JSON.parse keeps them as own properties, which
+    // replace no prototype, and checkOp refuses the one op holding one. Fastify's default
+    // ('error') would refuse the whole body, so a tablet holding such an op could never push again.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
     // Errors Fastify raises before routing (an address that does not decode) get our shape too.
     frameworkErrors: (error, _request, reply: FastifyReply) => {
-      const { statusCode, body } = replyForError(error) ?? INTERNAL_ERROR;
-      void reply.code(statusCode).send(body);
+      void sendErrorReply(reply, replyForError(error) ?? INTERNAL_ERROR);
     },
+  });
+  // Before every route: connection caps, security headers, long addresses, push shedding.
+  guardHttp(app, {
+    ...(options.httpLimits && { limits: options.httpLimits }),
+    ...(options.trustProxy && { trustedProxies: options.trustProxy }),
+    pushLimits: options.pushLimits ?? pushLimitsFor(options.store),
   });
 
   // Shutting down: requests already running finish, and their connections close after them (a
@@ -57,8 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('onRequest', async (_request, reply) => {
     if (!closing) return;
-    const { statusCode, body } = errorReply(503, 'SHUTTING_DOWN', 'The server is restarting; try again in a moment.');
-    return reply.code(statusCode).send(body);
+    return sendErrorReply(reply, errorReply(503, 'SHUTTING_DOWN', 'The server is restarting; try again in a moment.', RETRY_AFTER_BUSY_SECONDS));
   });
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
@@ -67,7 +86,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler(async (error, request, reply) => {
     const known = replyForError(error);
-    if (known) return reply.code(known.statusCode).send(known.body);
+    // The operator should see the database failing under load or going away; the device only a 503.
+    if (error instanceof DatabaseUnavailable) request.log.warn({ err: error }, 'database unavailable');
+    if (known) return sendErrorReply(reply, known);
     request.log.error({ err: error }, 'request failed');
     return reply.code(INTERNAL_ERROR.statusCode).send(INTERNAL_ERROR.body);
   });

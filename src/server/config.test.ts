@@ -14,6 +14,8 @@ describe('reading the environment', () => {
       host: '0.0.0.0',
       dataDir: '/srv/daybook/data',
       databaseUrl: undefined,
+      databasePoolSize: 10,
+      trustProxy: [],
       staticDir: '/srv/daybook/dist',
       logLevel: 'info',
       firstCentre: { name: 'My centre', timeZone: 'Europe/Paris' },
@@ -28,6 +30,8 @@ describe('reading the environment', () => {
       STATIC_DIR: '/opt/dist',
       LOG_LEVEL: 'WARN',
       DATABASE_URL: 'postgres://u:p@db:5433/daybook',
+      DATABASE_POOL_SIZE: '25',
+      TRUST_PROXY: ' loopback, 10.0.0.0/24 ,fd00::7 ',
       CENTRE_NAME: ' Dunkirk play centre ',
       CENTRE_TIME_ZONE: 'Europe/London',
     };
@@ -36,6 +40,8 @@ describe('reading the environment', () => {
       host: '127.0.0.1',
       dataDir: '/srv/daybook/var/db',
       databaseUrl: 'postgres://u:p@db:5433/daybook',
+      databasePoolSize: 25,
+      trustProxy: ['loopback', '10.0.0.0/24', 'fd00::7'],
       staticDir: '/opt/dist',
       logLevel: 'warn',
       firstCentre: { name: 'Dunkirk play centre', timeZone: 'Europe/London' },
@@ -59,6 +65,37 @@ describe('reading the environment', () => {
 
   it.each(['1', '65535'])('accepts PORT=%s', (PORT) => {
     expect(readConfig({ PORT }, CWD).port).toBe(Number(PORT));
+  });
+
+  it.each([
+    ['0', 'DATABASE_POOL_SIZE must be a whole number from 1 to 100, not "0"'],
+    ['101', 'DATABASE_POOL_SIZE must be a whole number from 1 to 100, not "101"'],
+    ['ten', 'DATABASE_POOL_SIZE must be a whole number from 1 to 100, not "ten"'],
+    ['2.5', 'DATABASE_POOL_SIZE must be a whole number from 1 to 100, not "2.5"'],
+  ])('refuses DATABASE_POOL_SIZE=%j in one line', (DATABASE_POOL_SIZE, message) => {
+    expect(() => readConfig({ DATABASE_POOL_SIZE }, CWD)).toThrow(new ConfigError(message));
+  });
+
+  it.each(['1', '100'])('accepts DATABASE_POOL_SIZE=%s', (DATABASE_POOL_SIZE) => {
+    expect(readConfig({ DATABASE_POOL_SIZE }, CWD).databasePoolSize).toBe(Number(DATABASE_POOL_SIZE));
+  });
+
+  it.each([
+    ['false', []],
+    ['127.0.0.1', ['127.0.0.1']],
+    ['::1,192.168.1.0/24,uniquelocal', ['::1', '192.168.1.0/24', 'uniquelocal']],
+  ])('reads TRUST_PROXY=%j as the proxies %j', (TRUST_PROXY, proxies) => {
+    expect(readConfig({ TRUST_PROXY }, CWD).trustProxy).toEqual(proxies);
+  });
+
+  it.each([
+    ['true', 'TRUST_PROXY must name the proxy (loopback, 10.0.0.5 or 10.0.0.0/24), not true: any client could then choose the address it is counted as'],
+    ['proxy.local', 'TRUST_PROXY: "proxy.local" is not an address, a range such as 10.0.0.0/24, or one of loopback, linklocal, uniquelocal'],
+    ['10.0.0.0/33', 'TRUST_PROXY: "10.0.0.0/33" is not an address, a range such as 10.0.0.0/24, or one of loopback, linklocal, uniquelocal'],
+    ['10.0.0.1/8/8', 'TRUST_PROXY: "10.0.0.1/8/8" is not an address, a range such as 10.0.0.0/24, or one of loopback, linklocal, uniquelocal'],
+    ['1', 'TRUST_PROXY: "1" is not an address, a range such as 10.0.0.0/24, or one of loopback, linklocal, uniquelocal'],
+  ])('refuses TRUST_PROXY=%j in one line', (TRUST_PROXY, message) => {
+    expect(() => readConfig({ TRUST_PROXY }, CWD)).toThrow(new ConfigError(message));
   });
 
   it('refuses an unknown LOG_LEVEL', () => {

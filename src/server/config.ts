@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isValidTimeZone } from '../shared/dates';
 import { ConfigError } from './errors';
-import { parseDatabaseUrl } from './store/postgres-driver';
+import { DEFAULT_POOL_SIZE, parseDatabaseUrl } from './store/postgres-driver';
+import { addressMatcher } from './trusted-proxies';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -14,6 +15,10 @@ export interface ServerConfig {
   /** PGlite's directory; unused when `databaseUrl` is set. */
   dataDir: string;
   databaseUrl: string | undefined;
+  /** PostgreSQL connections at most (DATABASE_POOL_SIZE); unused with the embedded database. */
+  databasePoolSize: number;
+  /** The reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY); empty: none. */
+  trustProxy: string[];
   staticDir: string;
   logLevel: LogLevel;
   /** The centre `npm start` creates on an empty database. */
@@ -22,6 +27,9 @@ export interface ServerConfig {
 
 /** Where the data lives: what the server and the admin command share. */
 export type DatabaseConfig = Pick<ServerConfig, 'dataDir' | 'databaseUrl'>;
+
+/** More than PostgreSQL's default max_connections (100) could never be opened anyway. */
+export const MAX_POOL_SIZE = 100;
 
 export const DEFAULT_CENTRE_NAME = 'My centre';
 export const DEFAULT_CENTRE_TIME_ZONE = 'Europe/Paris';
@@ -37,6 +45,8 @@ export function readConfig(env: Environment, cwd: string = process.cwd()): Serve
     host: setting(env, 'HOST') ?? '0.0.0.0',
     dataDir,
     databaseUrl,
+    databasePoolSize: readPoolSize(setting(env, 'DATABASE_POOL_SIZE')),
+    trustProxy: readTrustProxy(setting(env, 'TRUST_PROXY')),
     staticDir: resolve(cwd, setting(env, 'STATIC_DIR') ?? 'dist'),
     logLevel: readLogLevel(setting(env, 'LOG_LEVEL') ?? 'info'),
     firstCentre: {
@@ -83,6 +93,33 @@ function readPort(text: string): number {
     throw new ConfigError(`PORT must be a whole number from 1 to 65535, not ${JSON.stringify(text)}`);
   }
   return port;
+}
+
+function readPoolSize(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_POOL_SIZE;
+  const size = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  if (!(size >= 1 && size <= MAX_POOL_SIZE)) {
+    throw new ConfigError(`DATABASE_POOL_SIZE must be a whole number from 1 to ${MAX_POOL_SIZE}, not ${JSON.stringify(text.slice(0, 60))}`);
+  }
+  return size;
+}
+
+/**
+ * A comma-separated list of the proxies' addresses, ranges or names. `true` is refused: believing
+ * every sender's X-Forwarded-For would let any client pick a new address for each wrong code.
+ */
+function readTrustProxy(text: string | undefined): string[] {
+  if (text === undefined || text.toLowerCase() === 'false') return [];
+  if (text.toLowerCase() === 'true') {
+    throw new ConfigError('TRUST_PROXY must name the proxy (loopback, 10.0.0.5 or 10.0.0.0/24), not true: any client could then choose the address it is counted as');
+  }
+  const entries = text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  try {
+    addressMatcher(entries);
+  } catch (error) {
+    throw new ConfigError(`TRUST_PROXY: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return entries;
 }
 
 function readLogLevel(text: string): LogLevel {

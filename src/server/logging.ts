@@ -12,13 +12,19 @@ export const logSerializers = {
   err: serializeError,
 };
 
+/** What the log says instead of the path of a request no route matched. */
+export const NO_ROUTE = '(no route)';
+
 /**
  * The matched route's pattern (`/api/v1/devices/:id`), so ids in the path stay out of the log.
- * A request no route matched, or a static file, logs its path without the query string.
+ * A static file the server found logs its path (a file of the build). A request no route matched
+ * (a 404, or a screen's address answered with the app shell) logs no path at all: an unknown
+ * address is whatever the sender typed, a child's code or an enrolment code included.
  */
 function routeOf(request: FastifyRequest): string {
   const route = request.routeOptions.url;
-  if (route !== undefined && route !== '/*') return route;
+  if (route === undefined) return NO_ROUTE;
+  if (route !== '/*') return route;
   const path = request.url.split('?', 1)[0] ?? '';
   return path.length > 200 ? `${path.slice(0, 200)}...` : path;
 }

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   config = readConfig(process.env);
   checkBuild(config.staticDir);
   const version = await readVersion();
-  const { databaseUrl, dataDir, staticDir, logLevel, port, host } = config;
+  const { databaseUrl, dataDir, staticDir, logLevel, port, host, databasePoolSize, trustProxy } = config;
   // Before the database: a taken port is said at once, not after seconds of creating PGlite's files.
   await explainAddressErrors(port, host, () => checkPortFree(port, host));
 
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
 
   let reportIdleError: (error: Error) => void = () => undefined;
   const store = await openStore({
-    ...(databaseUrl !== undefined ? { databaseUrl } : { dataDir }),
+    ...(databaseUrl !== undefined ? { databaseUrl, poolSize: databasePoolSize } : { dataDir }),
     onIdleError: (error) => reportIdleError(error),
   });
 
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   try {
     if (stopRequested) return await stopNow(undefined, store);
     await announceFirstCentre(store, config);
-    app = await buildApp({ store, version, staticDir, logger: { level: logLevel } });
+    app = await buildApp({ store, version, staticDir, trustProxy, logger: { level: logLevel } });
     const log = app.log;
     reportIdleError = (error) => log.warn({ err: error }, 'a PostgreSQL connection failed; the pool replaces it');
     const database = describeDatabase(config);

@@ -32,7 +32,7 @@ const LEAD_NODE = '1eadde7100000001';
 const VOLUNTEER_NODE = '7011e7ee00000002';
 
 /** What the lead wrote before: settings and a day's closing, and no erasure of that child. */
-const leadSettings = { value: { childrenPerVolunteer: 8 } };
+const leadSettings = { value: { maxChildrenPerVolunteer: 8, requireVolunteerWhenChildrenPresent: true } };
 const leadClosing = { day: '2026-03-28', closedAt: NOW - 20 * HOUR, closedBy: 'v-sam', notes: '', deleted: false };
 const leadHlc = hlc(NOW - 2 * HOUR, 0, LEAD_NODE);
 const everyField = (fields: object, stamp: string) => Object.fromEntries(Object.keys(fields).map((key) => [key, stamp]));
@@ -44,7 +44,7 @@ const everyField = (fields: object, stamp: string) => Object.fromEntries(Object.
 function volunteerLeadOnlyOps(firstSeq: number): TestOp[] {
   const stamp = (i: number) => hlc(NOW - 1000, i, VOLUNTEER_NODE);
   return [
-    op(firstSeq, 'settings', 'ratioLimits', { value: { childrenPerVolunteer: 20 } }, stamp(0)),
+    op(firstSeq, 'settings', 'ratioLimits', { value: { maxChildrenPerVolunteer: 20, requireVolunteerWhenChildrenPresent: true } }, stamp(0)),
     op(firstSeq + 1, 'dayCloses', '2026-03-28', { deleted: true }, stamp(1)),
     op(firstSeq + 2, 'erasures', 'child-4173KL', { erasedAt: NOW - 1000, deleted: false }, stamp(2)),
   ];
@@ -123,7 +123,7 @@ describe.each(databases)('what a role may push, on $name', (database) => {
     const { lead, volunteer } = await centreWithLeadRecords();
     const ops = volunteerLeadOnlyOps(1);
     await push(server, volunteer, ops);
-    const newer = { value: { childrenPerVolunteer: 10 } };
+    const newer = { value: { maxChildrenPerVolunteer: 10, requireVolunteerWhenChildrenPresent: true } };
     const newerHlc = hlc(NOW - 500, 0, LEAD_NODE);
     await push(server, lead, [op(3, 'settings', 'ratioLimits', newer, newerHlc)]);
 
@@ -142,7 +142,7 @@ describe.each(databases)('what a role may push, on $name', (database) => {
     expect(await push(server, lead, ops)).toMatchObject({ ackedSeq: 5, rejected: [] });
 
     const stored = await storedRecords(store, centreId);
-    expect(stored.get('settings:ratioLimits')!.fields).toEqual({ value: { childrenPerVolunteer: 20 } });
+    expect(stored.get('settings:ratioLimits')!.fields).toEqual({ value: { maxChildrenPerVolunteer: 20, requireVolunteerWhenChildrenPresent: true } });
     expect(stored.get('dayCloses:2026-03-28')!.fields).toEqual({ ...leadClosing, deleted: true });
     expect(stored.get('erasures:child-4173KL')!.fields).toEqual({ erasedAt: NOW - 1000, deleted: false });
     const pulled = await pullAll(server, other);
@@ -154,7 +154,7 @@ describe.each(databases)('what a role may push, on $name', (database) => {
     const before = await storedRecords(store, centreId);
     const answer = await push(server, volunteer, [
       op(1, 'settings', 'ratioLimits', { value: 3, colour: 'red' }, hlc(NOW - 1000, 0, VOLUNTEER_NODE)),
-      op(2, 'settings', 'ratioLimits', { value: 30 }, hlc(NOW + MAX_AHEAD_MS + 1, 0, VOLUNTEER_NODE)),
+      op(2, 'settings', 'ratioLimits', { value: { maxChildrenPerVolunteer: 30, requireVolunteerWhenChildrenPresent: true } }, hlc(NOW + MAX_AHEAD_MS + 1, 0, VOLUNTEER_NODE)),
     ]);
     expect(answer.rejected).toEqual([
       { seq: 1, code: 'INVALID_OP', message: 'fields.colour: unknown field', record: leadRecords.settings },
@@ -197,7 +197,7 @@ describe.each(databases)('what a role may push, on $name', (database) => {
   it("reads the records of all of a batch's refusals in one statement, however many they are", async () => {
     const { centreId, volunteer, other } = await centreWithLeadRecords();
     const refusals = (count: number, firstSeq: number) =>
-      Array.from({ length: count }, (_, i) => op(firstSeq + i, 'settings', `setting-${i}`, { value: i }, hlc(NOW - 1000, i, VOLUNTEER_NODE)));
+      Array.from({ length: count }, (_, i) => op(firstSeq + i, 'dayCloses', `close-${i}`, { deleted: true }, hlc(NOW - 1000, i, VOLUNTEER_NODE)));
     const statementsOf = async (device: EnrolledDevice, ops: readonly TestOp[]) => {
       const counted = countingStatements(store);
       const result = await pushBatch(counted.store, { deviceId: device.deviceId, centreId, ops, now: NOW });

@@ -35,7 +35,7 @@ describe.each(databases)('push and pull on $name', (database) => {
     const answer = await push(server, lead, [
       op(1, 'children', 'child-4173KL', child, hlc(NOW - 60_000)),
       checkIn(2, 'visit-1', hlc(NOW - 50_000)),
-      op(3, 'settings', 'ratioLimits', { value: { childrenPerVolunteer: 8, nested: [1, { a: null }] } }, hlc(NOW - 40_000)),
+      op(3, 'settings', 'activityTypes', { value: [{ id: 'art', label: 'Art', active: false }, { id: 'chess', label: 'Chess' }] }, hlc(NOW - 40_000)),
     ]);
     expect(answer).toEqual({ ackedSeq: 3, rejected: [], serverTime: NOW });
 
@@ -52,8 +52,8 @@ describe.each(databases)('push and pull on $name', (database) => {
       {
         cursor: 3,
         table: 'settings',
-        id: 'ratioLimits',
-        fields: { value: { childrenPerVolunteer: 8, nested: [1, { a: null }] } },
+        id: 'activityTypes',
+        fields: { value: [{ id: 'art', label: 'Art', active: false }, { id: 'chess', label: 'Chess' }] },
         hlcs: { value: hlc(NOW - 40_000) },
       },
     ]);
@@ -141,7 +141,7 @@ describe.each(databases)('push and pull on $name', (database) => {
       op(4, 'sessions', 'session-1', { notes: 'nul \u0000 inside' }),
       op(5, 'attendance', 'x'.repeat(65), { deleted: true }),
       { seq: 6, table: 'attendance', id: 'visit-6', hlc: 'yesterday', fields: { deleted: true } },
-      op(7, 'settings', 'openingHours', { value: { ['\ud800']: 1 } }),
+      op(7, 'settings', 'openingHours', { value: { opens: '09:00', closes: '18:00', ['\ud800']: 1 } }),
       checkIn(8, 'visit-8'),
     ]);
     expect(answer.ackedSeq).toBe(8);

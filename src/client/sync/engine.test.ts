@@ -251,7 +251,7 @@ describe('syncOnce: refusals and failures keep the outbox', () => {
   it.each([
     ['a revoked token (401) asks for enrolment', error(401, 'TOKEN_INVALID', 'revoked'), 'needs-enrolment'],
     ['a protocol too old (426) asks for an update', error(426, 'PROTOCOL_TOO_OLD', 'update'), 'needs-update'],
-    ['a server error (503)', error(503, 'SHUTTING_DOWN', 'restarting'), 'error'],
+    ['a server error (500)', error(500, 'INTERNAL', 'Something went wrong'), 'error'],
     ['a captive portal page (200, not JSON)', { status: 200, body: null }, 'error'],
     ['an answer of the wrong shape', { status: 200, body: { ackedSeq: 'all' } }, 'error'],
   ] as const)('%s', async (_case, answer, outcome) => {
@@ -271,6 +271,31 @@ describe('syncOnce: refusals and failures keep the outbox', () => {
       throw new NetworkError('could not reach https://daybook.test: Failed to fetch');
     });
     expect(await engine.syncOnce()).toMatchObject({ outcome: 'offline', message: expect.stringContaining('could not reach') as unknown });
+    expect(await database.outbox.count()).toBe(1);
+  });
+
+  it.each([
+    ['a busy server (503) on push', 'push', { ...error(503, 'SERVER_BUSY', 'The server is busy'), retryAfterMs: 2_000 }],
+    ['a restarting server (503) on pull', 'pull', { ...error(503, 'SHUTTING_DOWN', 'restarting'), retryAfterMs: 2_000 }],
+    ['too many requests (429) on push', 'push', { ...error(429, 'TOO_MANY_REQUESTS', 'already sending'), retryAfterMs: 2_000 }],
+  ] as const)('waits like offline on %s, with the server’s Retry-After, and keeps the outbox', async (_case, refused, answer) => {
+    const { server, engine } = await enrolled();
+    await write('v1', { displayName: 'Amira', active: true }, T0, true);
+    server.intercept((request) => (request.path.includes(refused) ? answer : undefined));
+    const result = await engine.syncOnce();
+    expect(result).toMatchObject({ outcome: 'offline', retryAfterMs: 2_000, message: `${answer.status} ${(answer.body as { error: { code: string; message: string } }).error.code}: ${(answer.body as { error: { code: string; message: string } }).error.message}` });
+    // A pull refused after a push went through: only what was acknowledged left the outbox.
+    expect(await database.outbox.count()).toBe(refused === 'push' ? 1 : 0);
+    expect(await database.meta.get('syncOutcome')).toMatchObject({ outcome: 'offline', at: T0 });
+  });
+
+  it('waits like offline on a 503 without Retry-After, leaving the wait to its own backoff', async () => {
+    const { server, engine } = await enrolled();
+    await write('v1', { displayName: 'Amira', active: true }, T0, true);
+    server.intercept(() => error(503, 'SERVER_BUSY', 'The server is busy'));
+    const result = await engine.syncOnce();
+    expect(result.outcome).toBe('offline');
+    expect(result).not.toHaveProperty('retryAfterMs');
     expect(await database.outbox.count()).toBe(1);
   });
 

@@ -6,7 +6,7 @@ import { backfillRegistrations } from '../db/repositories/registration-backfill'
 import { loadEnrolment, loadPullCursor, recordSyncOutcome } from '../db/repositories/sync-state';
 import { applyPullPage } from './apply-page';
 import { restoreRefused, type RefusedRecord } from './restore-refused';
-import { errorOf, fetchTransport, NetworkError, type Transport, type TransportRequest } from './transport';
+import { errorOf, fetchTransport, NetworkError, type Transport, type TransportRequest, type TransportResponse } from './transport';
 
 /**
  * One sync (sync-protocol.md, "Device behaviour"): push every pending op, then pull until
@@ -29,6 +29,8 @@ export type SyncResult = {
   at: number;
   /** Why it stopped, in English, for a log or a detail line; never holds record contents. */
   message?: string;
+  /** The server is busy and asked not to be tried again sooner (its Retry-After). */
+  retryAfterMs?: number;
 };
 
 export type SyncEngine = { syncOnce(): Promise<SyncResult> };
@@ -54,6 +56,7 @@ class SyncStop extends Error {
   constructor(
     readonly outcome: Failure,
     message: string,
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -75,6 +78,7 @@ export function createSyncEngine(options: SyncEngineOptions = {}): SyncEngine {
     const session = { enrolment, transport: options.transport ?? transportFor(enrolment.serverUrl) };
     let outcome: SyncOutcome = 'synced';
     let message: string | undefined;
+    let retryAfterMs: number | undefined;
     try {
       // Once, before the first push after the update that made registrations rows of their own.
       await backfillRegistrations(database, now());
@@ -91,10 +95,11 @@ export function createSyncEngine(options: SyncEngineOptions = {}): SyncEngine {
       // and the scheduler tries again later; what was committed before stays committed.
       outcome = error instanceof SyncStop ? error.outcome : 'error';
       message = error instanceof Error ? error.message : String(error);
+      if (error instanceof SyncStop) retryAfterMs = error.retryAfterMs;
     }
     const at = now();
     await recordSyncOutcome(database, { outcome, at, message }, enrolment.token);
-    return { outcome, ...counts, at, message };
+    return { outcome, ...counts, at, message, ...(retryAfterMs !== undefined && { retryAfterMs }) };
   }
 
   type Session = { enrolment: Enrolment; transport: Transport };
@@ -121,7 +126,7 @@ export function createSyncEngine(options: SyncEngineOptions = {}): SyncEngine {
         batchSize = Math.ceil(ops.length / 2);
         continue;
       }
-      if (response.status !== 200) throw stopFor(response.status, response.body);
+      if (response.status !== 200) throw stopFor(response);
       const ack = pushResponse.safeParse(response.body);
       if (!ack.success) throw new SyncStop('error', `unexpected answer to /api/v1/sync/push: ${describeIssues(ack.error)}`);
       await acknowledge(ops, ack.data, counts);
@@ -164,7 +169,7 @@ export function createSyncEngine(options: SyncEngineOptions = {}): SyncEngine {
     let cursor = await loadPullCursor(database);
     for (;;) {
       const response = await send(session, { method: 'GET', path: `/api/v1/sync/pull?cursor=${cursor}&limit=${pullLimit}` });
-      if (response.status !== 200) throw stopFor(response.status, response.body);
+      if (response.status !== 200) throw stopFor(response);
       const parsed = pullResponse.safeParse(response.body);
       if (!parsed.success) throw new SyncStop('error', `unexpected answer to /api/v1/sync/pull: ${describeIssues(parsed.error)}`);
       const page = parsed.data;
@@ -191,11 +196,17 @@ function toWire(op: QueuedOp) {
   return { seq: op.seq, table: op.table, id: op.id, hlc: op.hlc, fields: op.fields };
 }
 
-/** The outcome a non-200 answer means (sync-protocol.md, endpoints). */
-function stopFor(status: number, body: unknown): SyncStop {
+/**
+ * The outcome a non-200 answer means (sync-protocol.md, endpoints). A 503 (the server busy or
+ * restarting) or a 429 (this device asking too often) is no fault of the server's or the
+ * tablet's: like being offline, the outbox waits and the scheduler tries again, not before the
+ * server's Retry-After. Counting it an error would make every tablet of a busy centre look broken.
+ */
+function stopFor({ status, body, retryAfterMs }: TransportResponse): SyncStop {
   const reason = errorOf(body);
   const detail = reason ? `${status} ${reason.code}: ${reason.message}` : `HTTP ${status}`;
   if (status === 401) return new SyncStop('needs-enrolment', detail);
   if (status === 426) return new SyncStop('needs-update', detail);
+  if (status === 503 || status === 429) return new SyncStop('offline', detail, retryAfterMs);
   return new SyncStop('error', detail);
 }

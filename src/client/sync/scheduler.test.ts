@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SyncResult } from './engine';
-import { backoffDelay, createSyncScheduler, type LockRequest, type SchedulerOptions, type SyncTriggers } from './scheduler';
+import { backoffDelay, createSyncScheduler, retryDelay, type LockRequest, type SchedulerOptions, type SyncTriggers } from './scheduler';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
 const SECOND = 1_000;
@@ -207,6 +207,97 @@ describe('the sync scheduler', () => {
     events.window.dispatchEvent(new Event('online'));
     await vi.advanceTimersByTimeAsync(10 * 60 * SECOND);
     expect(syncOnce).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('retryDelay', () => {
+  it.each([
+    // failures, Retry-After, dice, wait
+    [1, undefined, 0.5, 2_000],
+    [1, 30_000, 0.5, 34_500],
+    [1, 30_000, 0, 30_000],
+    [1, 30_000, 1, 39_000],
+    // The backoff already waits longer than the server asked: it stands.
+    [8, 2_000, 0.5, 256_000],
+    // A tablet told "2 s" comes back 2 to 2.6 s later, never sooner; the 2 s backoff may win.
+    [1, 2_000, 0, 2_000],
+    [1, 2_000, 1, 2_600],
+  ] as const)('after %i failures with Retry-After %s and dice %s waits %i ms', (failures, retryAfterMs, dice, wait) => {
+    expect(retryDelay(failures, retryAfterMs, () => dice)).toBe(wait);
+  });
+
+  it('never comes back before the Retry-After, whatever the dice say', () => {
+    for (let i = 0; i < 1_000; i++) {
+      const wait = retryDelay(1, 10_000, Math.random);
+      expect(wait).toBeGreaterThanOrEqual(10_000);
+      expect(wait).toBeLessThanOrEqual(13_000);
+    }
+  });
+});
+
+describe('the sync scheduler and a busy server (503 or 429 with Retry-After)', () => {
+  const busy = (retryAfterMs?: number): SyncResult => ({ ...result('offline'), message: '503 SERVER_BUSY: The server is busy', ...(retryAfterMs !== undefined && { retryAfterMs }) });
+
+  function scripted(results: SyncResult[]) {
+    return vi.fn(() => Promise.resolve(results.shift() ?? result('synced')));
+  }
+
+  it('waits at least the Retry-After, with jitter above it, and counts it as a failure like offline', async () => {
+    const syncOnce = scripted([busy(30_000)]);
+    const { scheduler, emit } = setUp({ engine: { syncOnce } });
+    emit({ token: 'token-1', pending: 1 });
+    await vi.advanceTimersByTimeAsync(0);
+    // The backoff alone would say 2 s.
+    expect(scheduler.getSnapshot()).toMatchObject({ failures: 1, nextRunAt: Date.now() + 34_500 });
+    await vi.advanceTimersByTimeAsync(34_499);
+    expect(syncOnce).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(syncOnce).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps doubling its backoff while the server stays busy, past a short Retry-After', async () => {
+    const syncOnce = scripted([busy(2_000), busy(2_000), busy(2_000), busy(2_000)]);
+    const { scheduler, emit } = setUp({ engine: { syncOnce }, random: () => 0 });
+    emit({ token: 'token-1', pending: 1 });
+    await vi.advanceTimersByTimeAsync(0);
+    const gaps: number[] = [];
+    for (let run = 2; run <= 5; run++) {
+      const gap = scheduler.getSnapshot().nextRunAt! - Date.now();
+      gaps.push(gap);
+      await vi.advanceTimersByTimeAsync(gap);
+    }
+    // Dice 0: the backoff is 70 % of 2, 4, 8, 16 s; the server's 2 s is the floor.
+    expect(gaps).toEqual([2_000, 2_800, 5_600, 11_200]);
+  });
+
+  it('does not run before the Retry-After when the tablet comes online or a write is made, but at its end', async () => {
+    const syncOnce = scripted([busy(20_000)]);
+    const { scheduler, emit, events } = setUp({ engine: { syncOnce }, random: () => 1 });
+    emit({ token: 'token-1', pending: 1 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(scheduler.getSnapshot().nextRunAt! - Date.now()).toBe(26_000);
+    await vi.advanceTimersByTimeAsync(5_000);
+    emit({ token: 'token-1', pending: 2 });
+    events.window.dispatchEvent(new Event('online'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(syncOnce).toHaveBeenCalledTimes(1);
+    // The chance skips the jitter and the backoff, not the server's own wait.
+    expect(scheduler.getSnapshot().nextRunAt! - Date.now()).toBe(15_000);
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(syncOnce).toHaveBeenCalledTimes(2);
+  });
+
+  it('forgets the server’s wait once a sync succeeds', async () => {
+    const syncOnce = scripted([busy(20_000), result('synced')]);
+    const { scheduler, emit, events } = setUp({ engine: { syncOnce } });
+    emit({ token: 'token-1', pending: 1 });
+    await vi.advanceTimersByTimeAsync(0);
+    // Someone taps "sync now": it runs whatever the server said, and succeeds.
+    await scheduler.syncNow();
+    expect(scheduler.getSnapshot().failures).toBe(0);
+    events.window.dispatchEvent(new Event('online'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(syncOnce).toHaveBeenCalledTimes(3);
   });
 });
 

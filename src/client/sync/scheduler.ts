@@ -66,6 +66,17 @@ export function backoffDelay(failures: number, random: () => number = Math.rando
   return Math.round(plain * (1 + JITTER * (2 * random() - 1)));
 }
 
+/**
+ * The wait before the next automatic run after a failure: the backoff, and never less than the
+ * server's Retry-After when it gave one. That wait gets jitter too, above it only (up to +30 %):
+ * a camp's tablets all told "2 s" by a busy server must not all come back in the same instant.
+ */
+export function retryDelay(failures: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
+  const backoff = backoffDelay(failures, random);
+  if (retryAfterMs === undefined) return backoff;
+  return Math.max(backoff, Math.round(retryAfterMs * (1 + JITTER * random())));
+}
+
 const realTimers: Timers = {
   setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
   clearTimeout: (handle) => globalThis.clearTimeout(handle),
@@ -100,6 +111,8 @@ export function createSyncScheduler(options: SchedulerOptions): SyncScheduler {
   let failures = 0;
   /** Automatic runs (writes, the timer) wait until then after a failure. */
   let retryAt = 0;
+  /** The server's Retry-After: not even `online` or a tab coming back runs before it. */
+  let notBefore = 0;
   /** After a 401 or a 426 nothing runs by itself until a new enrolment (or a reload). */
   let parked = false;
   let firstWriteAt: number | null = null;
@@ -179,7 +192,8 @@ export function createSyncScheduler(options: SchedulerOptions): SyncScheduler {
       case 'offline':
       case 'error':
         failures += 1;
-        retryAt = now() + backoffDelay(failures, random);
+        retryAt = now() + retryDelay(failures, result.retryAfterMs, random);
+        notBefore = result.retryAfterMs === undefined ? 0 : now() + result.retryAfterMs;
         again = false;
         runAt(retryAt);
         return;
@@ -192,6 +206,7 @@ export function createSyncScheduler(options: SchedulerOptions): SyncScheduler {
       default:
         failures = 0;
         retryAt = 0;
+        notBefore = 0;
         runAt(now() + intervalMs);
     }
   }
@@ -205,8 +220,11 @@ export function createSyncScheduler(options: SchedulerOptions): SyncScheduler {
   }
 
   function onChance(): void {
-    // `online` and a tab coming back are real chances: they skip the backoff, not a 401 or 426.
-    if (!parked) void run();
+    // `online` and a tab coming back are real chances: they skip the backoff, not a 401 or 426,
+    // nor the wait a busy server asked for (then they bring the next run forward to its end).
+    if (parked) return;
+    if (now() < notBefore) runAt(notBefore);
+    else void run();
   }
 
   function onVisibility(): void {
@@ -226,6 +244,7 @@ export function createSyncScheduler(options: SchedulerOptions): SyncScheduler {
       parked = false;
       failures = 0;
       retryAt = 0;
+      notBefore = 0;
       void run();
     } else if (grew) {
       onLocalWrite();

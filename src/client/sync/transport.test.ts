@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { errorOf, fetchTransport, NetworkError } from './transport';
+import { errorOf, fetchTransport, MAX_RETRY_AFTER_MS, NetworkError, parseRetryAfter } from './transport';
 
 const fakeFetch = (answer: () => Promise<Response>) => vi.fn<typeof fetch>(answer);
 
@@ -38,6 +38,39 @@ describe('fetchTransport', () => {
       (_url, init) => new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('timed out', 'TimeoutError')))),
     );
     await expect(fetchTransport('https://daybook.test', { fetch: slow, timeoutMs: 5 })({ method: 'GET', path: '/x' })).rejects.toThrow(NetworkError);
+  });
+});
+
+describe('Retry-After', () => {
+  const NOW = Date.UTC(2026, 10, 24, 9, 0, 0);
+
+  it('comes back with a busy server’s answer', async () => {
+    const fetch = fakeFetch(() => Promise.resolve(new Response('{"error":{"code":"SERVER_BUSY","message":"busy"}}', { status: 503, headers: { 'retry-after': '5' } })));
+    expect(await fetchTransport('https://daybook.test', { fetch })({ method: 'POST', path: '/api/v1/sync/push' })).toEqual({
+      status: 503,
+      body: { error: { code: 'SERVER_BUSY', message: 'busy' } },
+      retryAfterMs: 5_000,
+    });
+  });
+
+  it('is left out when the server does not say', async () => {
+    const fetch = fakeFetch(() => Promise.resolve(new Response('{}', { status: 503 })));
+    expect(await fetchTransport('https://daybook.test', { fetch })({ method: 'GET', path: '/x' })).not.toHaveProperty('retryAfterMs');
+  });
+
+  it.each([
+    ['0', 0],
+    ['2', 2_000],
+    [' 120 ', 120_000],
+    ['Tue, 24 Nov 2026 09:00:30 GMT', 30_000],
+    ['Tue, 24 Nov 2026 08:59:00 GMT', 0],
+    ['86400', MAX_RETRY_AFTER_MS],
+    ['', undefined],
+    ['-1', undefined],
+    ['1.5', undefined],
+    ['soon', undefined],
+  ] as const)('reads %j as %s ms', (header, ms) => {
+    expect(parseRetryAfter(header, NOW)).toBe(ms);
   });
 });
 

@@ -6,7 +6,12 @@ import { errorBody, type ErrorBody } from '../../shared/schema';
  * the server, through Fastify's inject), so the engine never needs a network to be tested.
  */
 export type TransportRequest = { method: 'GET' | 'POST' | 'DELETE'; path: string; token?: string; body?: unknown };
-export type TransportResponse = { status: number; body: unknown };
+export type TransportResponse = {
+  status: number;
+  body: unknown;
+  /** How long the server asked to be left alone (a 503's or 429's Retry-After), when it said. */
+  retryAfterMs?: number;
+};
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
 
 /**
@@ -20,7 +25,7 @@ export class NetworkError extends Error {
 /** Long enough for a 4 MB push on a slow camp connection; short enough that a dead one frees the lock. */
 const DEFAULT_TIMEOUT_MS = 60_000;
 
-export type FetchTransportOptions = { fetch?: typeof globalThis.fetch; timeoutMs?: number };
+export type FetchTransportOptions = { fetch?: typeof globalThis.fetch; timeoutMs?: number; now?: () => number };
 
 /**
  * A transport over `fetch` to the server at `baseUrl` (e.g. `https://daybook.example.org`).
@@ -47,11 +52,27 @@ export function fetchTransport(baseUrl: string, options: FetchTransportOptions =
       });
       // Reading the body can fail too (the connection drops half-way): still a network failure.
       const text = await response.text();
-      return { status: response.status, body: parseJson(text) };
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), (options.now ?? Date.now)());
+      return { status: response.status, body: parseJson(text), ...(retryAfterMs !== undefined && { retryAfterMs }) };
     } catch (error) {
       throw new NetworkError(`could not reach ${base}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   };
+}
+
+/** A Retry-After longer than this is a proxy's mistake, not a plan: a tablet must not wait for days. */
+export const MAX_RETRY_AFTER_MS = 60 * 60_000;
+
+/**
+ * Retry-After (RFC 9110): whole seconds, or an HTTP date. Undefined when absent or unreadable;
+ * a date already past is 0; anything beyond an hour counts as an hour.
+ */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : /[a-z]/i.test(text) ? Date.parse(text) - now : NaN;
+  if (!Number.isFinite(ms)) return undefined;
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
 }
 
 function parseJson(text: string): unknown {

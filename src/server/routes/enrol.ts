@@ -32,9 +32,9 @@ export function enrolRoutes({ store, clock, limits = ENROL_FAILURE_LIMITS }: Enr
     app.post('/enrol', { schema: { response: { 201: responseSchema(enrolResponseWithSeries) } } }, async (request, reply): Promise<EnrolResponseWithSeries> => {
       // Checked before the code, so a guesser who is blocked learns nothing, right code or not.
       const waitMs = failures.waitMs(request.ip, clock());
+      // request.ip is the client's own address, also behind a proxy named in TRUST_PROXY.
       if (waitMs > 0) {
-        void reply.header('retry-after', String(Math.ceil(waitMs / 1000)));
-        throw new ApiError(429, 'TOO_MANY_REQUESTS', 'Too many wrong enrolment codes from this network; wait a few minutes and try again.');
+        throw new ApiError(429, 'TOO_MANY_REQUESTS', 'Too many wrong enrolment codes from this network; wait a few minutes and try again.', waitMs / 1000);
       }
       const { code, deviceName } = parseInput(enrolRequest, request.body, 'body');
       if (!isStorableText(deviceName)) throw badRequest('deviceName: must not contain a NUL character or a lone surrogate');

@@ -22,8 +22,10 @@ export interface StoreOptions {
   databaseUrl?: string;
   /** PGlite in memory, gone on close: for tests. */
   inMemory?: boolean;
-  /** How long to wait for PostgreSQL to answer before giving up (default 5 s). */
+  /** How long to wait for PostgreSQL to answer, or for a busy pool, before giving up (default 5 s). */
   connectTimeoutMs?: number;
+  /** PostgreSQL connections the server opens at most (DATABASE_POOL_SIZE, default 10); PGlite has one. */
+  poolSize?: number;
   /** Told when an idle PostgreSQL connection fails; the pool replaces it on its own. */
   onIdleError?: (error: Error) => void;
   /** The schema's steps; tests pass their own list, everything else uses the default. */
@@ -40,6 +42,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const connection = await openPostgres({
       databaseUrl: options.databaseUrl,
       ...(options.connectTimeoutMs !== undefined && { connectTimeoutMs: options.connectTimeoutMs }),
+      ...(options.poolSize !== undefined && { poolSize: options.poolSize }),
       ...(options.onIdleError && { onIdleError: options.onIdleError }),
     });
     return migrated(connection.store, connection.session, list, connection.endSession);

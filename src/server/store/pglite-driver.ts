@@ -32,6 +32,7 @@ export async function openPglite(dataDir: string | undefined): Promise<PgliteCon
   let closing: Promise<void> | undefined;
   const store: Store = {
     driver: 'pglite',
+    connections: 1,
     query,
     transaction: <T>(work: (tx: Queryable) => Promise<T>) => db.transaction((tx) => work(runner(tx))),
     close: () => (closing ??= db.close()),

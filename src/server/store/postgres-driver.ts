@@ -1,13 +1,17 @@
 import pg from 'pg';
-import { ConfigError } from '../errors';
+import { ConfigError, DatabaseUnavailable } from '../errors';
 import { INT8_ARRAY_OID, INT8_OID, parseInt8, parseInt8Array } from './type-parsers';
 import type { Queryable, ScriptRunner, Session, Store } from './types';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+export const DEFAULT_POOL_SIZE = 10;
 
 export interface PostgresOptions {
   databaseUrl: string;
+  /** How long to wait for a new connection, and for a pooled one to become free (default 5 s). */
   connectTimeoutMs?: number;
+  /** Connections the pool opens at most (DATABASE_POOL_SIZE, default 10). */
+  poolSize?: number;
   /** An idle pooled connection failed (the server restarted...); the pool replaces it. */
   onIdleError?: (error: Error) => void;
 }
@@ -32,8 +36,11 @@ interface Target {
 export async function openPostgres(options: PostgresOptions): Promise<PostgresConnection> {
   const target = parseDatabaseUrl(options.databaseUrl);
   const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
+    max: poolSize,
+    // Also the longest a request waits for a busy pool: then it answers 503 instead of queueing on.
     connectionTimeoutMillis: timeoutMs,
     application_name: 'daybook',
     keepAlive: true,
@@ -55,11 +62,27 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresCo
   let closing: Promise<void> | undefined;
   const store: Store = {
     driver: 'postgres',
-    query: async <T>(sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as T[],
+    connections: poolSize,
+    query: async <T>(sql: string, params?: unknown[]) => {
+      try {
+        return (await pool.query(sql, params)).rows as T[];
+      } catch (error) {
+        throw asUnavailable(error);
+      }
+    },
     transaction: async <T>(work: (tx: Queryable) => Promise<T>) => {
-      const connection = await checkout(pool);
+      let connection: Checkout;
+      try {
+        connection = await checkout(pool);
+      } catch (error) {
+        throw asUnavailable(error);
+      }
       try {
         return await inTransaction(connection, work);
+      } catch (error) {
+        // A COMMIT whose answer was lost may have committed: the 503 sends the device back, and
+        // its retry is skipped by acknowledged seq, so the outcome is the same either way.
+        throw asUnavailable(error);
       } finally {
         connection.release();
       }
@@ -127,6 +150,31 @@ async function inTransaction<T>({ client, discard }: Checkout, work: (tx: Script
     });
     throw error;
   }
+}
+
+// SQLSTATEs that say "not now" rather than "this request is wrong": the connection broke (class
+// 08), the server is shutting down or starting up (57P01-57P03), it has no connection slot left
+// (53300), or a transaction lost a race it may win on a retry (40001, 40P01).
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '40001', '40P01']);
+// What Node says when the socket to PostgreSQL fails or cannot be made.
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+// pg and pg-pool raise these as plain Errors, without a code.
+const POOL_TIMEOUT = /^timeout exceeded when trying to connect$/i;
+const CONNECTION_LOST = /^Connection terminated|^Client has encountered a connection error|^Client was closed|not queryable/i;
+
+/**
+ * The error a store call rethrows: a DatabaseUnavailable when PostgreSQL is overloaded or away
+ * (the request can simply be sent again later), otherwise the error itself, unchanged, so a bug
+ * or a refused row still answers as such.
+ */
+export function asUnavailable(error: unknown): unknown {
+  if (!(error instanceof Error) || error instanceof DatabaseUnavailable) return error;
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
+  if (POOL_TIMEOUT.test(error.message)) return new DatabaseUnavailable('busy', { cause: error });
+  if (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code) || NETWORK_CODES.has(code) || CONNECTION_LOST.test(error.message)) {
+    return new DatabaseUnavailable('unreachable', { cause: error });
+  }
+  return error;
 }
 
 function typeParsers(): pg.TypeOverrides {

@@ -137,14 +137,52 @@ export async function upsertRecords(tx: Queryable, centreId: string, records: re
   );
 }
 
-/** Up to `limit` records of the centre changed after `cursor`, oldest change first. */
-export async function changesAfter(q: Queryable, centreId: string, cursor: number, limit: number): Promise<ChangedRecord[]> {
-  const rows = await q.query<{ cursor: number; tbl: TableName; id: string; fields: Record<string, unknown>; hlcs: Record<string, string> }>(
-    `SELECT cursor, tbl, id, fields, hlcs FROM records
-     WHERE centre_id = $1 AND cursor > $2
-     ORDER BY cursor
-     LIMIT $3`,
-    [centreId, cursor, limit],
+/** A change's JSON around its id, fields and hlcs: `{"cursor":…,"table":"…","id":"","fields":,"hlcs":},` at most. */
+const CHANGE_OVERHEAD_BYTES = 80;
+
+/** A page's worth of changes, and whether the centre has more after the last of them. */
+export interface ChangesPage {
+  changes: ChangedRecord[];
+  /** Records after `cursor` among the `limit` looked at (the page's and those the byte budget left out). */
+  lookedAt: number;
+}
+
+/**
+ * Up to `limit` records of the centre changed after `cursor`, oldest change first, as long as
+ * their JSON stays within `budgetBytes`; the first one always comes, however big, so a record
+ * larger than any page still goes out on a page of its own.
+ *
+ * The budget is applied here, not after the rows arrive: a centre that holds records from before
+ * values were bounded (160 settings of 3.5 MB) would otherwise load half a gigabyte for every
+ * page. The size is an estimate, cheap where it can be: a value stored as it is takes about as
+ * many bytes as its JSON text, so its stored size serves; a compressed one (any large value, and
+ * 3.5 MB of one letter compresses to 40 KB) is measured as text, which costs a conversion. An
+ * id's escapes are not counted either: the caller measures exactly what it sends, and may end
+ * the page sooner.
+ */
+export async function changesAfter(q: Queryable, centreId: string, cursor: number, limit: number, budgetBytes: number): Promise<ChangesPage> {
+  const rows = await q.query<{ cursor: number; tbl: TableName; id: string; fields: Record<string, unknown>; hlcs: Record<string, string>; looked_at: number }>(
+    `SELECT cursor, tbl, id, fields, hlcs, looked_at FROM (
+       SELECT cursor, tbl, id, fields, hlcs,
+              count(*) OVER () AS looked_at,
+              row_number() OVER (ORDER BY cursor) AS n,
+              sum(size) OVER (ORDER BY cursor ROWS UNBOUNDED PRECEDING) AS running
+       FROM (
+         SELECT cursor, tbl, id, fields, hlcs,
+                CASE WHEN pg_column_compression(fields) IS NULL THEN pg_column_size(fields) ELSE octet_length(fields::text) END
+                  + pg_column_size(hlcs) + octet_length(id) + $5 AS size
+         FROM records
+         WHERE centre_id = $1 AND cursor > $2
+         ORDER BY cursor
+         LIMIT $3
+       ) looked
+     ) sized
+     WHERE n = 1 OR running <= $4
+     ORDER BY cursor`,
+    [centreId, cursor, limit, budgetBytes, CHANGE_OVERHEAD_BYTES],
   );
-  return rows.map((row) => ({ cursor: row.cursor, table: row.tbl, id: row.id, replica: { fields: row.fields, hlcs: row.hlcs } }));
+  return {
+    changes: rows.map((row) => ({ cursor: row.cursor, table: row.tbl, id: row.id, replica: { fields: row.fields, hlcs: row.hlcs } })),
+    lookedAt: rows[0]?.looked_at ?? 0,
+  };
 }

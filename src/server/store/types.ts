@@ -16,9 +16,19 @@ export type StoreDriver = 'pglite' | 'postgres';
  * Both drivers return the same JavaScript types: int8 as a number (the store's counters and
  * epoch milliseconds stay far below 2^53; a larger value throws instead of losing digits),
  * numeric as a string, timestamptz as a Date, json and jsonb parsed.
+ *
+ * `query` and `transaction` throw DatabaseUnavailable (errors.ts) when PostgreSQL is overloaded
+ * or away: no pooled connection became free in time, or the connection failed. The request then
+ * answers 503 with Retry-After. Any other error comes through as raised.
  */
 export interface Store extends Queryable {
   readonly driver: StoreDriver;
+  /**
+   * How many transactions can run at once: the PostgreSQL pool's size, 1 for PGlite (one
+   * session, whose transactions take turns). The server sizes its load shedding from it; a
+   * store that does not say (a test's wrapper) is taken to have one.
+   */
+  readonly connections?: number;
   /**
    * Runs `work` in one transaction: committed when it resolves, rolled back when it throws (and
    * the error rethrown). Use only `tx` inside `work`: on PGlite the store itself waits for the

@@ -128,9 +128,10 @@ function recordNamedBy(input: unknown): RecordKey | undefined {
 
 /**
  * Each op checked on its own, in this order, the first problem found giving the code:
- * - INVALID_OP: not a well-formed op of its table, or text PostgreSQL cannot store. First, also
- *   for a volunteer's op on a lead-only table: the message names the field the tablet got wrong,
- *   a bug to fix whoever sent it.
+ * - INVALID_OP: not a well-formed op of its table (checkOp: nested too deep, a prototype key, a
+ *   field of the wrong type or size, a setting its key's schema refuses), or text PostgreSQL
+ *   cannot store. First, also for a volunteer's op on a lead-only table: the message names the
+ *   field the tablet got wrong, a bug to fix whoever sent it.
  * - LEAD_ONLY: a lead-only table, from a device that is not a lead. Before the clock: no clock
  *   would make the op land, so "set the tablet's date and time" would send someone to fix the
  *   wrong thing.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { day, describeIssues, epochMs, hlc, isCalendarDay, recordId, z } from './common';
+import { day, describeIssues, epochMs, FIRST_RECORDED_DAY, hlc, isCalendarDay, LAST_RECORDED_DAY, recordId, typedName, z } from './common';
 
 describe('isCalendarDay and day', () => {
   it.each([
@@ -40,6 +40,38 @@ describe('scalar schemas', () => {
     [hlc, '1763942400000-0000-9F86D081884C7D65', false],
   ] as Array<[z.ZodMiniType, unknown, boolean]>)('%#: %j valid: %s', (schema, value, valid) => {
     expect(schema.safeParse(value).success).toBe(valid);
+  });
+});
+
+describe('the days a record can be on', () => {
+  it('run from the earliest time in UTC-12 to the latest in UTC+14', () => {
+    expect([FIRST_RECORDED_DAY, LAST_RECORDED_DAY]).toEqual(['1999-12-31', '2200-01-01']);
+  });
+});
+
+describe('typedName', () => {
+  const problem = (text: unknown) => {
+    const result = typedName(10).safeParse(text);
+    return result.success ? 'valid' : describeIssues(result.error);
+  };
+
+  it.each([
+    ['Sam', 'valid'],
+    ['Sam B.', 'valid'],
+    ['x'.repeat(10), 'valid'],
+    ['x'.repeat(11), /^Too big/],
+    ['', /^Too small/],
+    ['  ', /^Too small: expected a character other than spaces$/],
+    [' Sam', /^must not start or end with a space or line break$/],
+    ['Sam\t', /^must not start or end with a space or line break$/],
+    ['\u3000Sam', /^must not start or end with a space or line break$/],
+    [3, /^Invalid input/],
+  ])('%j → %s', (text, expected) => {
+    expect(problem(text)).toMatch(expected);
+  });
+
+  it('gives back exactly what it was given', () => {
+    expect(typedName(10).parse('Zoé  B')).toBe('Zoé  B');
   });
 });
 

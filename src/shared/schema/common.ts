@@ -11,8 +11,21 @@ export { z };
 /** A record id: a UUIDv7 made on the device, or an id derived from a code, a day or a pair. */
 export const recordId = z.string().check(z.minLength(1), z.maxLength(64));
 
+/** 2000-01-01T00:00Z and 2200-01-01T00:00Z: the times a record may hold. */
+export const EARLIEST_MS = 946_684_800_000;
+export const LATEST_MS = 7_258_118_400_000;
+
 /** Epoch milliseconds. Bounded so a garbage number cannot pass as a time (year 2000 to 2200). */
-export const epochMs = z.int().check(z.minimum(946_684_800_000), z.maximum(7_258_118_400_000));
+export const epochMs = z.int().check(z.minimum(EARLIEST_MS), z.maximum(LATEST_MS));
+
+const HOUR_MS = 3_600_000;
+/**
+ * The first and last calendar days those times fall on in some zone (they run from UTC-12 to
+ * UTC+14): no event can be on a day outside them, so a report never needs one; and a day past
+ * 9999-12-31 has no YYYY-MM-DD form for date arithmetic to land on.
+ */
+export const FIRST_RECORDED_DAY = new Date(EARLIEST_MS - 12 * HOUR_MS).toISOString().slice(0, 10);
+export const LAST_RECORDED_DAY = new Date(LATEST_MS + 14 * HOUR_MS).toISOString().slice(0, 10);
 
 const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -34,6 +47,22 @@ export const hlc = z.string().check(z.regex(HLC_PATTERN, { message: 'must be an 
 
 /** Short free text that must never hold a name: bounded; the table makes it optional or not. */
 export const shortText = (max: number) => z.string().check(z.maxLength(max));
+
+/**
+ * A name someone typed (a volunteer's, a tablet's), checked but never changed: the tablet trims it
+ * before writing (shared/shifts.ts normaliseDisplayName), and a schema that trimmed it again would
+ * have the server store, under the sender's HLC, another value than the sender holds. So spaces
+ * around it are refused rather than removed. `trim` is the test on both sides: it strips the same
+ * spaces, tabs and line breaks as the tablet's normalising does.
+ */
+export const typedName = (max: number) =>
+  z.string().check(
+    z.minLength(1),
+    // "Too small" like an empty name: a name of spaces alone is empty to whoever reads it.
+    z.refine((text: string) => text.trim() !== '', { message: 'Too small: expected a character other than spaces' }),
+    z.refine((text: string) => text === text.trim(), { message: 'must not start or end with a space or line break' }),
+    z.maxLength(max),
+  );
 
 /**
  * One line that names the offending field, for a 400 or a message at a form field.

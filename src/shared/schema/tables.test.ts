@@ -83,6 +83,13 @@ describe('recordSchema', () => {
     ['participations', { childId: '' }, /^childId: Too small/],
     ['volunteers', { displayName: '   ' }, /^displayName: Too small/],
     ['volunteers', { displayName: 'x'.repeat(41) }, /^displayName: Too big/],
+    ['volunteers', { displayName: '' }, /^displayName: Too small/],
+    ['volunteers', { displayName: '\tAnna ' }, /^displayName: must not start or end with a space/],
+    ['volunteers', { displayName: ' Ana' }, /^displayName: must not start or end with a space/],
+    ['volunteers', { displayName: 'Ana\n' }, /^displayName: must not start or end with a space/],
+    ['volunteers', { displayName: '\u00a0Ana' }, /^displayName: must not start or end with a space/],
+    ['settings', { value: 'x'.repeat(64 * 1024 - 1) }, /^value: Too big: a setting's value takes at most 64 KB as JSON$/],
+    ['settings', { value: ['\u00e9'.repeat(32 * 1024)] }, /^value: Too big/],
     ['volunteers', { active: 'yes' }, /^active: .*expected boolean/],
     ['shifts', { kind: 'in' }, /^kind: Invalid option/],
     ['dayCloses', { notes: undefined }, /^notes: /],
@@ -127,7 +134,23 @@ describe('opFieldsSchema', () => {
     expect(Object.keys(parsed)).toEqual(['endedAt']);
   });
 
-  it('trims a volunteer name', () => {
-    expect(opFieldsSchema('volunteers').parse({ displayName: '  Ana ' })).toEqual({ displayName: 'Ana' });
+  // The server stores what it accepts under the sender's HLC: a name changed on the way in
+  // would be another value than the tablet holds, and the two would never converge.
+  it.each(['Ana', 'Ana B.', 'Zoé', 'x'.repeat(40)])('takes the name %j exactly as written', (displayName) => {
+    expect(opFieldsSchema('volunteers').parse({ displayName })).toEqual({ displayName });
+  });
+
+  it.each(['  Ana ', '\tAnna ', 'Ana\u2028'])('refuses the name %j rather than trimming it', (displayName) => {
+    const result = opFieldsSchema('volunteers').safeParse({ displayName });
+    expect(result.success ? 'valid' : describeIssues(result.error)).toBe('displayName: must not start or end with a space or line break');
+  });
+
+  it.each([
+    ['a string of exactly 64 KB as JSON (quotes included)', 'x'.repeat(64 * 1024 - 2), true],
+    ['one byte more', 'x'.repeat(64 * 1024 - 1), false],
+    ['64 KB of two-byte characters, counted in UTF-8 bytes', 'é'.repeat(32 * 1024 - 1), true],
+    ['one more of them', 'é'.repeat(32 * 1024), false],
+  ])('bounds a setting value: %s', (_case, value, valid) => {
+    expect(opFieldsSchema('settings').safeParse({ value }).success).toBe(valid);
   });
 });

@@ -1,5 +1,6 @@
-import { day, epochMs, recordId, shortText, z } from './common';
-import { TEXT_LIMITS } from './limits';
+import { day, epochMs, recordId, shortText, typedName, z } from './common';
+import { jsonByteLength } from './json-shape';
+import { SIZE_LIMITS, TEXT_LIMITS } from './limits';
 
 /**
  * One zod object per table of product.md's data model, holding the fields a write may set.
@@ -57,7 +58,7 @@ export const tableFields = {
     deleted,
   }),
   volunteers: z.strictObject({
-    displayName: z.string().check(z.trim(), z.minLength(1), z.maxLength(TEXT_LIMITS.volunteerName)),
+    displayName: typedName(TEXT_LIMITS.volunteerName),
     active: z.boolean(),
     deleted,
   }),
@@ -75,8 +76,16 @@ export const tableFields = {
     notes: shortText(TEXT_LIMITS.notes),
     deleted,
   }),
+  /**
+   * One record per setting, its id the key. `value` is any JSON here, bounded in size; what each
+   * key's value must be is checked where the key is known: settings.ts, applied by checkOp.
+   */
   settings: z.strictObject({
-    value: z.json(),
+    value: z.json().check(
+      z.refine((value) => jsonByteLength(value) <= SIZE_LIMITS.settingValueBytes, {
+        message: `Too big: a setting's value takes at most ${SIZE_LIMITS.settingValueBytes / 1024} KB as JSON`,
+      }),
+    ),
     deleted,
   }),
   /**

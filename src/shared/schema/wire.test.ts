@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeIssues } from './common';
-import { MAX_OPS_PER_PUSH, checkOp, pullQuery, pushRequest, reportsQuery } from './wire';
+import { MAX_OPS_PER_PUSH, MAX_SEQ, checkOp, pullQuery, pushRequest, reportsQuery } from './wire';
 
 const HLC = '1763942400000-0000-9f86d081884c7d65';
 const AT = 1_763_942_400_000;
@@ -19,7 +19,12 @@ describe('checkOp', () => {
     op('shifts', { volunteerId: UUID, day: '2026-03-29', kind: 'on', at: AT }),
     op('dayCloses', { day: '2026-03-29', closedAt: AT, closedBy: UUID, notes: 'calm day' }, { id: 'day-2026-03-29' }),
     op('settings', { value: 'Europe/Paris' }, { id: 'timeZone' }),
-    op('settings', { value: null }, { id: 'openingHours' }),
+    op('settings', { value: { opens: '09:00', closes: '18:00' } }, { id: 'openingHours' }),
+    op('settings', { deleted: true }, { id: 'openingHours' }),
+    // Stored as sent: `active` is filled in where the value is read (settings.ts).
+    op('settings', { value: [{ id: 'art', label: 'Art' }] }, { id: 'activityTypes' }),
+    op('volunteers', { displayName: 'Sam B.' }),
+    op('attendance', { deleted: true }, { seq: MAX_SEQ }),
   ])('accepts a good $table op', (input) => {
     expect(checkOp(input)).toEqual({ ok: true, op: input });
   });
@@ -50,16 +55,41 @@ describe('checkOp', () => {
     ['a bad day', op('shifts', { day: '2026-02-30' }), /^fields\.day: must be a calendar date/],
     ['a bad code', op('children', { code: 'ab 12' }), /^fields\.code: /],
     ['a time before 2000', op('attendance', { at: 1000 }), /^fields\.at: Too small/],
+    ['a seq beyond 2^52', op('attendance', { deleted: true }, { seq: MAX_SEQ + 1 }), /^seq: Too big/],
+    ['a seq of 2^53 - 1', op('attendance', { deleted: true }, { seq: Number.MAX_SAFE_INTEGER }), /^seq: Too big/],
+    ['a name with spaces around it', op('volunteers', { displayName: '\tAnna ' }), /^fields\.displayName: must not start or end with a space or line break$/],
+    ['a name of spaces', op('volunteers', { displayName: '   ' }), /^fields\.displayName: Too small/],
+    ['a setting the centre does not have', op('settings', { value: 1 }, { id: 'colour' }), /^id: not one of the centre's settings \(activityTypes, /],
+    ['a setting named like a prototype key', op('settings', { deleted: true }, { id: 'constructor' }), /^id: not one of the centre's settings/],
+    ['a setting its schema refuses', op('settings', { value: 0 }, { id: 'retentionMonths' }), /^fields\.value: Too small/],
+    ['a setting of the wrong shape', op('settings', { value: { childrenPerVolunteer: 8 } }, { id: 'ratioLimits' }), /^fields\.value\.maxChildrenPerVolunteer: /],
+    ['a null setting', op('settings', { value: null }, { id: 'openingHours' }), /^fields\.value: /],
+    ['a setting over 64 KB', op('settings', { value: 'x'.repeat(70_000) }, { id: 'timeZone' }), /^fields\.value: Too big: a setting's value takes at most 64 KB/],
+    ['a value 65 levels deep', op('settings', { value: nested(65) }, { id: 'activityTypes' }), /^fields\.value: nested more than 64 levels deep$/],
+    ['a value 3,000 levels deep', op('settings', { value: nested(3000) }, { id: 'activityTypes' }), /^fields\.value: nested more than 64 levels deep$/],
+    ['deep nesting in a field of another type', op('sessions', { notes: nested(100) }), /^fields\.notes: nested more than 64 levels deep$/],
+    ['a __proto__ field', op('attendance', JSON.parse('{"deleted":true,"__proto__":{"deleted":false}}')), /^fields\.__proto__: unknown field$/],
+    ['a constructor field', op('attendance', { deleted: true, constructor: 1 }), /^fields\.constructor: unknown field$/],
+    ['a prototype key deep in a value', op('settings', { value: [{ id: 'art', label: 'Art', prototype: 1 }] }, { id: 'activityTypes' }), /^fields\.value\.0\.prototype: unknown field$/],
+    ['a __proto__ key beside the envelope', JSON.parse(`{"seq":1,"table":"attendance","id":"a","hlc":"${HLC}","fields":{"deleted":true},"__proto__":{"x":1}}`), /^__proto__: unknown field$/],
   ])('rejects %s, naming the field', (_case, input, message) => {
     const result = checkOp(input);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.message).toMatch(message);
   });
 
-  it('returns the parsed fields, as the server stores them', () => {
-    expect(checkOp(op('volunteers', { displayName: '  Sam ' }))).toEqual({ ok: true, op: op('volunteers', { displayName: 'Sam' }) });
+  it('lets a value nested exactly 64 levels deep through to its schema', () => {
+    expect(checkOp(op('settings', { value: nested(64) }, { id: 'timeZone' }))).toMatchObject({ ok: false, message: /^fields\.value: Invalid input/ });
+    expect(checkOp(op('sessions', { notes: nested(64) }))).toMatchObject({ ok: false, message: /^fields\.notes: Invalid input/ });
   });
 });
+
+/** `[[...[]...]]`: `levels` arrays, one inside the other, built without recursion. */
+function nested(levels: number): unknown[] {
+  let value: unknown[] = [];
+  for (let i = 1; i < levels; i++) value = [value];
+  return value;
+}
 
 describe('pushRequest', () => {
   const seqs = (...list: number[]) => list.map((seq) => ({ seq, table: 'attendance' }));
@@ -88,8 +118,20 @@ describe('pushRequest', () => {
     ['ops as an object', { protocol: 1, ops: { 0: { seq: 1 } } }, /^ops: /],
     ['missing protocol', { ops: [] }, /^protocol: /],
     ['protocol 0', { protocol: 0, ops: [] }, /^protocol: /],
+    // The whole body: listed as one op's rejection, it would still be acknowledged, and the
+    // device's acknowledged seq would then be above all its later ops.
+    ['a seq beyond 2^52', { protocol: 1, ops: seqs(1, MAX_SEQ + 1) }, /^ops\.1\.seq: Too big: expected number to be <=4503599627370496$/],
+    ['a seq of 2^53 - 1', { protocol: 1, ops: seqs(Number.MAX_SAFE_INTEGER) }, /^ops\.0\.seq: Too big/],
+    ['an op that is not an object', { protocol: 1, ops: [{ seq: 1 }, null] }, /^ops\.1: Invalid input: expected object, received null$/],
   ])('rejects %s', (_case, body, message) => {
     expect(problem(body)).toMatch(message);
+  });
+
+  it('gives back the ops of the body themselves, a __proto__ key kept for checkOp to refuse', () => {
+    const body: unknown = JSON.parse(`{"protocol":1,"ops":[{"seq":1,"__proto__":{"table":"settings"}}]}`);
+    const parsed = pushRequest.parse(body);
+    expect(parsed.ops[0]).toBe((body as { ops: unknown[] }).ops[0]);
+    expect(Object.keys(parsed.ops[0]!)).toEqual(['seq', '__proto__']);
   });
 });
 
@@ -121,6 +163,12 @@ describe('reportsQuery', () => {
     [{ from: '2026-02-30', to: '2026-03-31' }, /^from: must be a calendar date/],
     [{ from: '2026-03-01', to: '2026-03-31', format: 'xlsx' }, /^format: /],
     [{ from: '2026-03-01', to: '2026-03-31', minCell: '-1' }, /^minCell: /],
+    // The first and last days an event can be on, in UTC-12 and UTC+14.
+    [{ from: '1999-12-31', to: '2000-01-01' }, 'valid'],
+    [{ from: '2199-12-31', to: '2200-01-01' }, 'valid'],
+    [{ from: '1999-12-30', to: '2000-01-01' }, /^from: must be a day from 1999-12-31 to 2200-01-01/],
+    [{ from: '2200-01-01', to: '2200-01-02' }, /^to: must be a day from 1999-12-31 to 2200-01-01/],
+    [{ from: '9999-12-30', to: '9999-12-31' }, /^from: must be a day from 1999-12-31 to 2200-01-01/],
   ])('%j → %s', (query, expected) => {
     const result = reportsQuery.safeParse(query);
     expect(result.success ? 'valid' : describeIssues(result.error)).toMatch(expected);

@@ -1,5 +1,7 @@
-import { day, describeIssues, epochMs, hlc, recordId, z } from './common';
-import { TEXT_LIMITS } from './limits';
+import { day, describeIssues, epochMs, FIRST_RECORDED_DAY, hlc, LAST_RECORDED_DAY, recordId, typedName, z } from './common';
+import { findShapeProblem, type ShapeProblem } from './json-shape';
+import { SIZE_LIMITS, TEXT_LIMITS } from './limits';
+import { SETTING_KEYS, settingSchemas, type SettingKey } from './settings';
 import { opFieldsSchema, tableName, type TableName } from './tables';
 
 /** Messages of sync-protocol.md, version 1. Types come from these schemas, never written twice. */
@@ -28,8 +30,14 @@ export const role = z.enum(['lead', 'volunteer']);
 export type Role = z.infer<typeof role>;
 
 export const enrolRequest = z.object({
-  code: z.string().check(z.trim(), z.minLength(1), z.maxLength(TEXT_LIMITS.enrolmentCode)),
-  deviceName: z.string().check(z.trim(), z.minLength(1), z.maxLength(TEXT_LIMITS.deviceName)),
+  // Never stored: spaces in it are the server's normalising to ignore (secrets.ts), like dashes.
+  code: z.string().check(
+    z.minLength(1),
+    z.refine((text: string) => text.trim() !== '', { message: 'Too small: expected a character other than spaces' }),
+    z.maxLength(TEXT_LIMITS.enrolmentCode),
+  ),
+  // Stored and listed to the lead as it came: refused rather than trimmed (common.ts typedName).
+  deviceName: typedName(TEXT_LIMITS.deviceName),
 });
 export const enrolResponse = z.object({
   deviceId: z.string(),
@@ -42,9 +50,18 @@ export const enrolResponse = z.object({
 export type EnrolRequest = z.infer<typeof enrolRequest>;
 export type EnrolResponse = z.infer<typeof enrolResponse>;
 
+/**
+ * The highest seq a device may send: 2^52, far beyond any device's writes (a million a day for ten
+ * thousand years) and still exact with room to count on. It is the envelope's check, so an op
+ * beyond it fails its whole body: listed as one op's rejection it would still be acknowledged,
+ * and the device's acknowledged seq, once that high, would skip every later op of the device.
+ */
+export const MAX_SEQ = 2 ** 52;
+const seq = z.int().check(z.minimum(1), z.maximum(MAX_SEQ));
+
 /** The envelope every op shares; `fields` is checked against its table separately. */
 const opEnvelope = z.object({
-  seq: z.int().check(z.minimum(1)),
+  seq,
   table: tableName,
   id: recordId,
   hlc,
@@ -66,20 +83,61 @@ export type OpCheck = { ok: true; op: Op } | { ok: false; message: string };
  * block the rest of its batch). The message names the offending field.
  */
 export function checkOp(input: unknown): OpCheck {
+  // Before any schema: zod's JSON schema recurses, and drops a `__proto__` key from what it returns.
+  const shape = findShapeProblem(input, OP_DEPTH);
+  if (shape) return { ok: false, message: shapeMessage(shape) };
   const envelope = opEnvelope.safeParse(input);
   if (!envelope.success) return { ok: false, message: describeIssues(envelope.error) };
   const fields = opFieldsSchema(envelope.data.table).safeParse(envelope.data.fields);
   if (!fields.success) return { ok: false, message: describeIssues(fields.error, 'fields') };
+  if (envelope.data.table === 'settings') {
+    const problem = settingProblem(envelope.data.id, envelope.data.fields);
+    if (problem) return { ok: false, message: problem };
+  }
   return { ok: true, op: { ...envelope.data, fields: fields.data } };
 }
+
+/** The op itself and its `fields` are two levels; a field's value may nest SIZE_LIMITS.valueDepth more. */
+const OP_DEPTH = 2 + SIZE_LIMITS.valueDepth;
+
+function shapeMessage({ kind, path }: ShapeProblem): string {
+  if (kind === 'prototype-key') return `${path.join('.')}: unknown field`;
+  // The field it is in, not the whole path down past the bound: that is 65 keys long.
+  const field = path.slice(0, path[0] === 'fields' ? 2 : 1).join('.');
+  return `${field}: nested more than ${SIZE_LIMITS.valueDepth} levels deep`;
+}
+
+/**
+ * A settings op's key and value, by the key's own schema. A value stored as sent and read by no
+ * tablet (a key it does not know, a value its schema refuses: settings.ts falls back to the
+ * default) would sit in every replica for nothing, or hide the lead's mistake until it is read.
+ * An unknown key is refused too: the tablets come from this server, so none is newer than it,
+ * and a key it does not know is nobody's setting.
+ */
+function settingProblem(key: string, fields: Record<string, unknown>): string | undefined {
+  if (!Object.hasOwn(settingSchemas, key)) return `id: not one of the centre's settings (${SETTING_KEYS.join(', ')})`;
+  if (!('value' in fields)) return undefined;
+  const value = settingSchemas[key as SettingKey].safeParse(fields.value);
+  return value.success ? undefined : describeIssues(value.error, 'fields.value');
+}
+
+/**
+ * An op in the push body as the body holds it, once its seq is known to be good. The rest of the
+ * op is checkOp's, on the object itself: a copy made by zod would already lack a `__proto__` key.
+ */
+const opSeq = z.looseObject({ seq });
+const pushedOp = z.custom<{ seq: number }>().check((payload) => {
+  const checked = opSeq.safeParse(payload.value);
+  // Already worded and placed (`seq`, under the op's index once the array adds it); zod keeps
+  // the input out of a finished issue unless asked, and so does this.
+  if (!checked.success) for (const issue of checked.error.issues) payload.issues.push({ ...issue, input: undefined });
+});
 
 /** The push body: its shape is checked as a whole (400), each op on its own (rejected). */
 export const pushRequest = z
   .object({
     protocol: z.int().check(z.minimum(1)),
-    ops: z
-      .array(z.looseObject({ seq: z.int().check(z.minimum(1)) }))
-      .check(z.maxLength(MAX_OPS_PER_PUSH, { message: `must hold at most ${MAX_OPS_PER_PUSH} ops` })),
+    ops: z.array(pushedOp).check(z.maxLength(MAX_OPS_PER_PUSH, { message: `must hold at most ${MAX_OPS_PER_PUSH} ops` })),
   })
   .check(
     z.refine((body) => body.ops.every((op, i) => i === 0 || op.seq > body.ops[i - 1]!.seq), {
@@ -145,9 +203,16 @@ export const device = z.object({
 });
 export const devicesResponse = z.object({ devices: z.array(device) });
 
+/** A report's first or last day: any day a record can be on (common.ts), so date arithmetic never leaves the calendar. */
+const reportDay = day.check(
+  z.refine((text: string) => text >= FIRST_RECORDED_DAY && text <= LAST_RECORDED_DAY, {
+    message: `must be a day from ${FIRST_RECORDED_DAY} to ${LAST_RECORDED_DAY}, when records can be`,
+  }),
+);
+
 export const reportsQuery = z.object({
-  from: day,
-  to: day,
+  from: reportDay,
+  to: reportDay,
   format: z._default(z.enum(['json', 'csv']), 'json'),
   minCell: z.optional(z.coerce.number().check(z.int(), z.minimum(0))),
 });
