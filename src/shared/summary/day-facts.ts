@@ -38,6 +38,12 @@ export type DayRecords = {
 /** What the day's figures depend on besides its records. */
 export type SummaryRules = { timeZone: string; maxChildrenPerVolunteer: number };
 
+/**
+ * What kept facts depend on besides their records: the code's version and the settings. Facts
+ * kept under another key (on a tablet or the server) are worked out again.
+ */
+export const factsKey = (rules: SummaryRules): string => `${DAY_FACTS_VERSION}|${rules.timeZone}|${rules.maxChildrenPerVolunteer}`;
+
 /** The rules of the centre's settings, as the tablet and the server both read them. */
 export function summaryRules(settings: CentreSettings): SummaryRules {
   return { timeZone: settings.timeZone, maxChildrenPerVolunteer: settings.ratioLimits.maxChildrenPerVolunteer };

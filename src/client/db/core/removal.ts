@@ -1,7 +1,7 @@
 import { dayCloseId } from '../../../shared/ids';
 import { readSettings, type TableName } from '../../../shared/schema';
-import { correctionsForRemoval, dayFacts, recordsByDay, summaryRules, withCorrection, type DayRecords } from '../../../shared/summary';
-import type { DaybookDatabase, Stored } from './database';
+import { childrenNamed, planRemoval, summaryRules, withCorrection, type Removal } from '../../../shared/summary';
+import type { DaybookDatabase } from './database';
 
 /**
  * Deleting records that the figures still count (an erasure, a purge), on this tablet: the rows
@@ -12,19 +12,7 @@ import type { DaybookDatabase, Stored } from './database';
 
 export const REMOVAL_SCOPE = ['settings', 'children', 'attendance', 'sessions', 'participations', 'shifts', 'dayCloses', 'registrations', 'dayFacts', 'dayCorrections', 'lateArrivals'];
 
-/** A row of a day's records, as removal sees it: its table and what the row holds. */
-export type DayRow = { table: 'attendance' | 'shifts' | 'sessions' | 'participations' | 'dayCloses'; row: { id: string; childId?: string | undefined } };
-
-export type Removal = {
-  /** The days whose records lose rows. */
-  days: readonly string[];
-  /** Which of those days' rows go. */
-  removes: (row: DayRow) => boolean;
-  /** Children whose own record goes too (with their registrations). */
-  childIds: readonly string[];
-  /** An erased child's stand-in (corrections.ts); none for a purge. */
-  standIn: (childId: string) => string | undefined;
-};
+export type { Removal } from '../../../shared/summary';
 
 /** What a removal deleted, by table: for the caller's count (the admin's `purged`, a test). */
 export type Removed = Partial<Record<TableName, number>>;
@@ -42,37 +30,13 @@ async function readDays(database: DaybookDatabase, days: readonly string[]) {
   return { attendance, shifts, sessions, participations, dayCloses: closes.filter((close) => close !== undefined) };
 }
 
-const TABLES_OF_DAY = ['attendance', 'shifts', 'sessions', 'participations', 'dayCloses'] as const;
-
 export async function removeRecords(database: DaybookDatabase, removal: Removal): Promise<Removed> {
   const days = [...new Set(removal.days)].sort();
-  const [settings, records, removedChildren] = await Promise.all([database.settings.toArray(), readDays(database, days), database.children.bulkGet([...removal.childIds])]);
-  const rules = summaryRules(readSettings(settings));
-  const goes = new Map<DayRow['table'], string[]>(TABLES_OF_DAY.map((table) => [table, []]));
-  const left = Object.fromEntries(
-    TABLES_OF_DAY.map((table) => [
-      table,
-      (records[table] as readonly Stored<TableName>[]).filter((row) => {
-        if (!removal.removes({ table, row: row })) return true;
-        goes.get(table)!.push(row.id);
-        return false;
-      }),
-    ]),
-  ) as unknown as typeof records;
-  const before = recordsByDay(days, records);
-  const after = recordsByDay(days, left);
-  // A removed child's registration day loses a new child: a day with no rows removed, whose
-  // facts are the same before and after (so empty ones serve).
-  const children = removedChildren.filter((child) => child !== undefined);
-  const empty = (day: string): DayRecords => ({ day, attendance: [], shifts: [], sessions: [], participations: [] });
-  const registrationDays = [...new Set(children.flatMap((child) => (child.registeredOn !== undefined && !days.includes(child.registeredOn) ? [child.registeredOn] : [])))];
-  const beforeFacts = [...before, ...registrationDays.map(empty)].map((day) => dayFacts(day, rules));
-  const afterFacts = [...after, ...registrationDays.map(empty)].map((day) => dayFacts(day, rules));
-  const named = new Set(beforeFacts.flatMap((facts) => facts.childIds));
-  for (const child of children) named.delete(child.id);
-  const others = (await database.children.bulkGet([...named])).filter((child) => child !== undefined);
-  const removedIds = new Set(children.map((child) => child.id));
-  const corrections = correctionsForRemoval({ facts: beforeFacts, children: [...others, ...children] }, { facts: afterFacts, children: others }, removal.standIn);
+  const [settings, records] = await Promise.all([database.settings.toArray(), readDays(database, days)]);
+  const named = await database.children.bulkGet([...new Set([...childrenNamed(records), ...removal.childIds])]);
+  const children = named.filter((child) => child !== undefined);
+  const { goes, corrections } = planRemoval(removal, records, children, summaryRules(readSettings(settings)));
+  const removedIds = new Set(children.filter((child) => removal.childIds.includes(child.id)).map((child) => child.id));
 
   const kept = await database.dayCorrections.bulkGet(corrections.map((correction) => correction.day));
   const registrations = removedIds.size === 0 ? [] : await database.registrations.where('childId').anyOf([...removedIds]).primaryKeys();

@@ -1,6 +1,6 @@
 import { dayCloseId } from '../../../shared/ids';
 import { readSettings } from '../../../shared/schema';
-import { DAY_FACTS_VERSION, dayFacts, recordsByDay, summaryRules, summariseRange, type ChildRow, type DayCorrection, type DayFacts, type RangeReport, type SummaryRules } from '../../../shared/summary';
+import { dayFacts, factsKey, recordsByDay, summaryRules, summariseRange, type ChildRow, type DayCorrection, type DayFacts, type RangeReport } from '../../../shared/summary';
 import type { DaybookDatabase, KeptDayFacts } from '../core/database';
 
 /**
@@ -10,8 +10,7 @@ import type { DaybookDatabase, KeptDayFacts } from '../core/database';
  * live query runs again on its own.
  */
 
-/** What kept facts depend on besides their records: the code's version and the settings. */
-const keyOf = (rules: SummaryRules) => `${DAY_FACTS_VERSION}|${rules.timeZone}|${rules.maxChildrenPerVolunteer}`;
+const keyOf = factsKey;
 
 export type RangeView = { state: 'ready'; report: RangeReport; facts: DayFacts[] } | { state: 'missing'; days: string[] };
 
