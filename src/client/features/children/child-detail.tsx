@@ -7,16 +7,18 @@ import type { ChildProfile } from '../../db/repositories/children';
 import { useI18n } from '../../i18n/i18n';
 import { ChildProfileFields } from '../../ui/child-profile-fields';
 import { formatDay } from '../../ui/format-day';
+import { EraseChild } from './erase-child';
 import { useChildrenMessages } from './messages';
 
 type ChildDetailProps = {
   detail: Detail;
   timeZone: string;
   onCorrect: (profile: ChildProfile) => Promise<boolean>;
+  onErase: () => Promise<void>;
 };
 
-/** One child as the lead sees them: the record to correct, and their recent visits. */
-export function ChildDetail({ detail, timeZone, onCorrect }: ChildDetailProps) {
+/** One child as the lead sees them: the record to correct, their recent visits, and erasing them. */
+export function ChildDetail({ detail, timeZone, onCorrect, onErase }: ChildDetailProps) {
   const m = useChildrenMessages();
   const { language } = useI18n();
   const titleId = useId();
@@ -62,6 +64,7 @@ export function ChildDetail({ detail, timeZone, onCorrect }: ChildDetailProps) {
         </ul>
       )}
       {detail.visitCount > detail.visits.length && <p className="hint">{m('moreVisits', { n: detail.visitCount - detail.visits.length })}</p>}
+      <EraseChild code={code} onErase={onErase} />
     </section>
   );
 }

@@ -131,6 +131,121 @@ describe('Children: finding and correcting a child', () => {
   });
 });
 
+/** Finds the child of CODE on the Children screen and opens their record. */
+async function openChild(user: ReturnType<typeof userEvent.setup>, typed = CODE) {
+  await user.type(await screen.findByRole('textbox', { name: 'Child code' }), typed);
+  await user.click(screen.getByRole('button', { name: 'Find' }));
+  return screen.findByRole('region', { name: 'Child 4173 KL' });
+}
+
+const ERASED = 'Child 4173 KL erased. The other tablets and the server erase it too when they sync.';
+
+describe('Children: erasing a child', () => {
+  it('asks a second time, saying what goes and what stays; keeping the child changes nothing', async () => {
+    await registerAndCheckIn(db, CODE, { ageBand: '6-8', gender: 'girl', languages: [] }, NOON);
+    const user = renderChildren();
+    const detail = await openChild(user);
+    await user.click(within(detail).getByRole('button', { name: 'Erase this child' }));
+
+    const confirm = await within(detail).findByRole('region', { name: 'Erasing child 4173 KL cannot be undone' });
+    expect(within(confirm).getByRole('heading', { name: 'Erasing child 4173 KL cannot be undone' })).toHaveFocus();
+    expect(within(confirm).getAllByRole('listitem').map((item) => item.textContent)).toEqual([
+      'the child’s code 4173 KL, age band, gender and languages',
+      'every check-in and check-out of theirs',
+      'every activity session they were counted in',
+    ]);
+    expect(within(confirm).getByText('The day figures stay as they are.')).toBeInTheDocument();
+    expect(within(confirm).getByText('There is no Undo.')).toBeInTheDocument();
+
+    await user.click(within(confirm).getByRole('button', { name: 'Keep this child' }));
+    expect(await within(detail).findByRole('button', { name: 'Erase this child' })).toHaveFocus();
+    expect(within(detail).queryByRole('region', { name: /cannot be undone/ })).not.toBeInTheDocument();
+    expect(await db.children.get(childIdFromCode(CODE))).toBeDefined();
+    expect(await db.erasures.count()).toBe(0);
+    expect(await db.attendance.count()).toBe(1);
+  });
+
+  it('erases the child on the second tap: gone from this tablet, said in the notice, with no Undo', async () => {
+    await registerAndCheckIn(db, CODE, { ageBand: '6-8', gender: 'girl', languages: [] }, NOON);
+    const user = renderChildren();
+    const detail = await openChild(user);
+    await user.click(within(detail).getByRole('button', { name: 'Erase this child' }));
+    await user.click(await within(detail).findByRole('button', { name: 'Erase 4173 KL for good' }));
+
+    expect(await within(screen.getByRole('status')).findByText(ERASED)).toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'Child 4173 KL' })).not.toBeInTheDocument();
+    expect(within(screen.getByRole('status')).queryByRole('button', { name: 'Undo' })).not.toBeInTheDocument();
+    expect(screen.getByRole('textbox', { name: 'Child code' })).toHaveFocus();
+    expect(await db.children.count()).toBe(0);
+    expect(await db.attendance.count()).toBe(0);
+    expect(await db.erasures.get(childIdFromCode(CODE))).toBeDefined();
+    expect((await db.outbox.toArray()).map((op) => op.table)).toEqual(['erasures']);
+
+    // Looking the code up again finds no one.
+    await user.click(screen.getByRole('button', { name: 'Find' }));
+    expect(await screen.findByText('No child has code 4173 KL on this tablet.')).toBeInTheDocument();
+  });
+
+  it('takes a child whose code reached two children off the list of codes to sort out', async () => {
+    await clash();
+    const user = renderChildren();
+    await screen.findByRole('region', { name: 'Code 4173 KL was given to 2 children' });
+    const detail = await openChild(user);
+    await user.click(within(detail).getByRole('button', { name: 'Erase this child' }));
+    await user.click(await within(detail).findByRole('button', { name: 'Erase 4173 KL for good' }));
+    expect(await within(screen.getByRole('status')).findByText(ERASED)).toBeInTheDocument();
+    expect(await db.registrations.count()).toBe(0);
+    await vi.waitFor(() => expect(screen.queryByRole('region', { name: /was given to/ })).not.toBeInTheDocument());
+  });
+
+  it('erases once for a double tap on the second step', async () => {
+    await registerAndCheckIn(db, CODE, { ageBand: '6-8', gender: 'girl', languages: [] }, NOON);
+    const user = renderChildren();
+    const detail = await openChild(user);
+    await user.click(within(detail).getByRole('button', { name: 'Erase this child' }));
+    await user.dblClick(await within(detail).findByRole('button', { name: 'Erase 4173 KL for good' }));
+    expect(await within(screen.getByRole('status')).findByText(ERASED)).toBeInTheDocument();
+    expect(await db.erasures.count()).toBe(1);
+    expect((await db.outbox.toArray()).map((op) => op.table)).toEqual(['erasures']);
+  });
+
+  it('asks in French', async () => {
+    await registerAndCheckIn(db, CODE, { ageBand: '6-8', gender: 'girl', languages: [] }, NOON);
+    const user = userEvent.setup();
+    render(
+      <I18nProvider language="fr">
+        <main>
+          <ChildrenScreen />
+        </main>
+      </I18nProvider>,
+    );
+    await user.type(await screen.findByRole('textbox', { name: 'Code de l’enfant' }), CODE);
+    await user.click(screen.getByRole('button', { name: 'Chercher' }));
+    const detail = await screen.findByRole('region', { name: 'Enfant 4173 KL' });
+    await user.click(within(detail).getByRole('button', { name: 'Effacer cet enfant' }));
+    const confirm = await within(detail).findByRole('region', { name: 'L’effacement de l’enfant 4173 KL est définitif' });
+    expect(within(confirm).getByText('le code 4173 KL de l’enfant, sa tranche d’âge, son genre et ses langues')).toBeInTheDocument();
+    expect(within(confirm).getByText('Les chiffres des journées restent tels quels.')).toBeInTheDocument();
+    await user.click(within(confirm).getByRole('button', { name: 'Effacer 4173 KL définitivement' }));
+    expect(
+      await within(screen.getByRole('status')).findByText('Enfant 4173 KL effacé. Les autres tablettes et le serveur l’effacent aussi en se synchronisant.'),
+    ).toBeInTheDocument();
+  });
+
+  it('has no axe violations while asking, nor once erased', async () => {
+    await registerAndCheckIn(db, CODE, { ageBand: '6-8', gender: 'girl', languages: [] }, NOON);
+    const user = renderChildren();
+    const detail = await openChild(user);
+    await user.click(within(detail).getByRole('button', { name: 'Erase this child' }));
+    await within(detail).findByRole('region', { name: /cannot be undone/ });
+    const violations = async () => (await axe.run(document.body, { rules: { 'color-contrast': { enabled: false } } })).violations.map((violation) => violation.id);
+    expect(await violations()).toEqual([]);
+    await user.click(within(detail).getByRole('button', { name: 'Erase 4173 KL for good' }));
+    await within(screen.getByRole('status')).findByText(ERASED);
+    expect(await violations()).toEqual([]);
+  });
+});
+
 describe('Children: a volunteer tablet', () => {
   it('offers nothing and says why', async () => {
     await clash();
@@ -138,5 +253,6 @@ describe('Children: a volunteer tablet', () => {
     renderChildren();
     expect(await screen.findByText(/Only a lead can see and correct children’s records/)).toBeInTheDocument();
     expect(screen.queryByRole('button')).not.toBeInTheDocument();
+    expect(screen.queryByText('Erase this child')).not.toBeInTheDocument();
   });
 });

@@ -1,9 +1,10 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { formatCodeForReading } from '../../../shared/codes';
 import type { Gender } from '../../../shared/schema';
 import { db } from '../../db/db';
 import { correctChild } from '../../db/repositories/child-records';
 import { lookUpCode } from '../../db/repositories/child-codes';
+import { eraseChild } from '../../db/repositories/erasure';
 import type { ChildProfile } from '../../db/repositories/children';
 import { giveNewCode, keepAsSameChild, undoNewCode, undoSameChild, type RegistrationView } from '../../db/repositories/code-clashes';
 import { useDeviceRole } from '../../db/hooks/access';
@@ -21,7 +22,7 @@ import './children.css';
 
 /**
  * /children (lead): the codes that reached two children, answered in a few taps, and any
- * child's record found by code, to correct, with their recent visits.
+ * child's record found by code, to correct, with their recent visits, or to erase.
  */
 export function ChildrenScreen() {
   const m = useChildrenMessages();
@@ -33,6 +34,7 @@ export function ChildrenScreen() {
   const clashesId = useId();
   const [childId, setChildId] = useState<string | null>(null);
   const detail = useChildDetail(childId);
+  const findRef = useRef<HTMLInputElement>(null);
 
   if (role === undefined) return null;
   if (role !== 'lead') {
@@ -83,6 +85,18 @@ export function ChildrenScreen() {
     return saved !== null;
   };
 
+  // No Undo: the erasure goes to every tablet and the server, and nothing of the child is kept
+  // to put back. EraseChild has asked a second time before this runs.
+  const erase = async () => {
+    if (!detail) return;
+    const code = formatCodeForReading(detail.child.code ?? '');
+    const erased = await actions.run(() => eraseChild(db, detail.child.id), () => ({ text: m('erased', { code }) }), { key: `erase:${detail.child.id}` });
+    if (erased === null) return;
+    setChildId(null);
+    // The record and its buttons are gone: the lead goes on from finding a child.
+    findRef.current?.focus();
+  };
+
   return (
     <div className="children">
       <h1>{m('title')}</h1>
@@ -96,8 +110,8 @@ export function ChildrenScreen() {
             ))}
           </section>
         )}
-        <FindByCode onFind={find} />
-        {detail && <ChildDetail key={detail.child.id} detail={detail} timeZone={settings.timeZone} onCorrect={correct} />}
+        <FindByCode onFind={find} inputRef={findRef} />
+        {detail && <ChildDetail key={detail.child.id} detail={detail} timeZone={settings.timeZone} onCorrect={correct} onErase={erase} />}
       </LeadGate>
     </div>
   );

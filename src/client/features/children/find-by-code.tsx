@@ -1,13 +1,15 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type Ref } from 'react';
 import { useChildrenMessages } from './messages';
 
 type FindByCodeProps = {
   /** Resolves to an error to show at the field, or null when a child was found. */
   onFind: (typed: string) => Promise<string | null>;
+  /** The code field, for the screen to bring focus back to (after an erasure). */
+  inputRef?: Ref<HTMLInputElement>;
 };
 
 /** The lead types a child's code (forgiving, as on Today) to open their record. */
-export function FindByCode({ onFind }: FindByCodeProps) {
+export function FindByCode({ onFind, inputRef }: FindByCodeProps) {
   const m = useChildrenMessages();
   const id = useId();
   const [typed, setTyped] = useState('');
@@ -25,6 +27,7 @@ export function FindByCode({ onFind }: FindByCodeProps) {
         <label htmlFor={id}>{m('codeLabel')}</label>
         <div className="code-row">
           <input
+            ref={inputRef}
             id={id}
             className="code-input"
             value={typed}

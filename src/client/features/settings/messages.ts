@@ -35,6 +35,14 @@ export const useSettingsMessages = defineMessages({
     timeBad: 'Type a time like 09:30.',
     closesBeforeOpens: 'The closing time must be after the opening time.',
     hoursSaved: 'Opening hours saved.',
+    // Retention
+    retentionTitle: 'Retention period',
+    retentionMonths: 'Keep records for (months)',
+    retentionHint: 'Check-ins, sessions, shifts and day closes older than this are deleted from every tablet and the server, by themselves. Day figures stay.',
+    retentionRange: 'A whole number from {min} to {max}.',
+    retentionBad: 'Choose a whole number of months from {min} to {max}.',
+    retentionSaved: 'Records are now kept for {n} months.',
+    retentionSavedOne: 'Records are now kept for 1 month.',
     // Time zone
     timeZoneTitle: 'Time zone',
     timeZone: 'The centre’s time zone',
@@ -103,6 +111,14 @@ export const useSettingsMessages = defineMessages({
     timeBad: 'Saisissez une heure, par exemple 09:30.',
     closesBeforeOpens: 'L’heure de fermeture doit être après l’heure d’ouverture.',
     hoursSaved: 'Horaires enregistrés.',
+    retentionTitle: 'Durée de conservation',
+    retentionMonths: 'Conserver les données pendant (en mois)',
+    retentionHint:
+      'Les arrivées et départs des enfants, les séances, les présences des bénévoles et les clôtures de journée plus anciens que cela sont effacés automatiquement de toutes les tablettes et du serveur. Les chiffres des journées restent.',
+    retentionRange: 'Un nombre entier de {min} à {max}.',
+    retentionBad: 'Choisissez un nombre entier de mois, de {min} à {max}.',
+    retentionSaved: 'Les données sont désormais conservées {n} mois.',
+    retentionSavedOne: 'Les données sont désormais conservées 1 mois.',
     timeZoneTitle: 'Fuseau horaire',
     timeZone: 'Le fuseau horaire du centre',
     timeZoneWarning:

@@ -178,6 +178,73 @@ describe('Settings: ratio limits, opening hours, time zone, child codes', () => 
     expect((await loadSettings(db)).codeScheme).toBe('wristband');
   });
 
+  it('saves how long records are kept, saying what it means, and Undo puts it back', async () => {
+    const user = await renderSettings();
+    const retention = form('Retention period');
+    const months = within(retention).getByLabelText('Keep records for (months)');
+    expect(months).toHaveValue(13);
+    expect(months).toHaveAccessibleDescription(
+      'Check-ins, sessions, shifts and day closes older than this are deleted from every tablet and the server, by themselves. Day figures stay. A whole number from 1 to 120.',
+    );
+    await user.clear(months);
+    await user.type(months, '24');
+    await user.click(saveIn('Retention period'));
+    expect(await within(notice()).findByText('Records are now kept for 24 months.')).toBeInTheDocument();
+    expect((await loadSettings(db)).retentionMonths).toBe(24);
+    expect((await db.outbox.toArray()).map((op) => [op.table, op.id])).toEqual([['settings', 'retentionMonths']]);
+
+    await user.click(screen.getByRole('button', { name: 'Undo' }));
+    expect(await within(notice()).findByText('Undone')).toBeInTheDocument();
+    expect((await loadSettings(db)).retentionMonths).toBe(13);
+    expect(await within(form('Retention period')).findByDisplayValue('13')).toBeInTheDocument();
+  });
+
+  it.each([
+    ['1', 'Records are now kept for 1 month.'],
+    ['120', 'Records are now kept for 120 months.'],
+  ])('accepts %s, an end of the range of months', async (typed, confirmation) => {
+    const user = await renderSettings();
+    const months = within(form('Retention period')).getByLabelText('Keep records for (months)');
+    await user.clear(months);
+    await user.type(months, typed);
+    await user.click(saveIn('Retention period'));
+    expect(await within(notice()).findByText(confirmation)).toBeInTheDocument();
+    expect((await loadSettings(db)).retentionMonths).toBe(Number(typed));
+  });
+
+  it.each(['0', '121', '12.5', '-3', ''])('refuses %j months at the field, storing nothing', async (typed) => {
+    const user = await renderSettings();
+    const months = within(form('Retention period')).getByLabelText('Keep records for (months)');
+    await user.clear(months);
+    if (typed) await user.type(months, typed);
+    await user.click(saveIn('Retention period'));
+    expect(await within(form('Retention period')).findByText('Choose a whole number of months from 1 to 120.')).toBeInTheDocument();
+    expect(months).toHaveAttribute('aria-invalid', 'true');
+    expect(months).toHaveAccessibleDescription(expect.stringContaining('Choose a whole number of months from 1 to 120.'));
+    await nothingStored();
+    // Typing again takes the error away.
+    await user.type(months, '1');
+    expect(within(form('Retention period')).queryByText('Choose a whole number of months from 1 to 120.')).not.toBeInTheDocument();
+  });
+
+  it('speaks French about how long records are kept', async () => {
+    const user = userEvent.setup();
+    render(
+      <I18nProvider language="fr">
+        <main>
+          <SettingsScreen />
+        </main>
+      </I18nProvider>,
+    );
+    const retention = await screen.findByRole('form', { name: 'Durée de conservation' });
+    const months = within(retention).getByLabelText('Conserver les données pendant (en mois)');
+    expect(months).toHaveAccessibleDescription(expect.stringContaining('sont effacés automatiquement de toutes les tablettes et du serveur. Les chiffres des journées restent.'));
+    await user.clear(months);
+    await user.type(months, '0');
+    await user.click(within(retention).getByRole('button', { name: /^Enregistrer/ }));
+    expect(await within(retention).findByText('Choisissez un nombre entier de mois, de 1 à 120.')).toBeInTheDocument();
+  });
+
   it('shows a setting synced from another tablet', async () => {
     await renderSettings();
     await saveSetting(db, 'ratioLimits', { maxChildrenPerVolunteer: 12, requireVolunteerWhenChildrenPresent: true });
@@ -221,12 +288,16 @@ describe('Settings: a volunteer device', () => {
     await enrolAs(db, 'volunteer');
     await renderSettings();
     expect(await screen.findByText(/Only a lead can change the centre’s settings/)).toBeInTheDocument();
-    for (const name of ['Activities', 'Ratio limits', 'Opening hours', 'Time zone', 'Child codes']) {
+    for (const name of ['Activities', 'Ratio limits', 'Opening hours', 'Time zone', 'Child codes', 'Retention period']) {
       expect(within(form(name)).queryByRole('button', { name: /^Save/ })).not.toBeInTheDocument();
     }
     expect(within(form('Activities')).getByLabelText('Name of activity 1')).toBeDisabled();
     expect(within(form('Time zone')).getByLabelText('The centre’s time zone')).toBeDisabled();
     expect(within(form('Child codes')).getByRole('radio', { name: 'Pre-numbered wristbands, typed in' })).toBeDisabled();
+    // The lead's choice, and what it means, are there to read.
+    expect(within(form('Retention period')).getByLabelText('Keep records for (months)')).toBeDisabled();
+    expect(within(form('Retention period')).getByLabelText('Keep records for (months)')).toHaveValue(13);
+    expect(within(form('Retention period')).getByText(/are deleted from every tablet and the server, by themselves/)).toBeInTheDocument();
     // This tablet's own settings stay the volunteer's to change.
     expect(screen.getByRole('radio', { name: 'Français' })).toBeEnabled();
   });
@@ -249,6 +320,9 @@ describe('Settings: accessibility', () => {
     await user.click(saveIn('Activities'));
     await user.clear(within(form('Ratio limits')).getByLabelText('Children per volunteer, at most'));
     await user.click(saveIn('Ratio limits'));
+    await user.clear(within(form('Retention period')).getByLabelText('Keep records for (months)'));
+    await user.click(saveIn('Retention period'));
+    await within(form('Retention period')).findByText('Choose a whole number of months from 1 to 120.');
     await user.click(within(form('Child codes')).getByRole('radio', { name: 'Pre-numbered wristbands, typed in' }));
     await user.click(saveIn('Child codes'));
     await within(notice()).findByText('Child codes saved.');

@@ -11,6 +11,7 @@ import { CodeSchemeForm } from './code-scheme-form';
 import { useSettingsMessages } from './messages';
 import { OpeningHoursForm } from './opening-hours-form';
 import { RatioLimitsForm } from './ratio-limits-form';
+import { RetentionForm } from './retention-form';
 import type { SaveSetting } from './settings-form';
 import { LeadPinSection } from './lead-pin-section';
 import { LanguageSection, RoleSection } from './tablet-settings';
@@ -53,6 +54,7 @@ export function SettingsScreen() {
             <OpeningHoursForm stored={settings.openingHours} readOnly={readOnly} save={save} />
             <TimeZoneForm stored={settings.timeZone} readOnly={readOnly} save={save} />
             <CodeSchemeForm stored={settings.codeScheme} readOnly={readOnly} save={save} />
+            <RetentionForm stored={settings.retentionMonths} readOnly={readOnly} save={save} />
           </LeadGate>
         )}
       </section>

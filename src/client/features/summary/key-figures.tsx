@@ -3,7 +3,7 @@ import type { DaySummary } from '../../../shared/summary';
 import { formatMinutes } from './format';
 import { useSummaryMessages } from './messages';
 
-type Figure = { id: string; label: string; value: string; detail?: string; alert?: boolean };
+type Figure = { id: string; label: string; value: string; detail?: string; alert?: boolean; wide?: boolean };
 
 type KeyFiguresProps = {
   summary: DaySummary;
@@ -15,8 +15,17 @@ type KeyFiguresProps = {
 /** The figures a lead reads first, large enough to read from a metre away. */
 export function KeyFigures({ summary, timeZone, total = false }: KeyFiguresProps) {
   const m = useSummaryMessages();
+  // Purged days' children can no longer be told apart from other days': the lead reads why the
+  // count is only about right, beside it, across the whole row so the sentence has room.
+  const approximate = total && summary.approximate === true;
   const figures: Figure[] = [
-    { id: 'children', label: m('children'), value: String(summary.uniqueChildren), ...(total && { detail: m('uniqueOverRange') }) },
+    {
+      id: 'children',
+      label: m('children'),
+      value: String(summary.uniqueChildren),
+      ...(total && { detail: approximate ? m('approximateChildren', { n: summary.uniqueChildren }) : m('uniqueOverRange') }),
+      wide: approximate,
+    },
     { id: 'new', label: m('newChildren'), value: String(summary.newChildren) },
     { id: 'visits', label: m('visits'), value: String(summary.visits) },
     {
@@ -36,7 +45,7 @@ export function KeyFigures({ summary, timeZone, total = false }: KeyFiguresProps
   return (
     <dl className="key-figures">
       {figures.map((figure) => (
-        <div key={figure.id} className={figure.alert ? 'key-figure key-figure-alert' : 'key-figure'}>
+        <div key={figure.id} className={['key-figure', figure.alert && 'key-figure-alert', figure.wide && 'key-figure-wide'].filter(Boolean).join(' ')}>
           <dt>{figure.label}</dt>
           <dd>
             <span className="key-figure-value">{figure.value}</span>

@@ -70,6 +70,8 @@ export const useSummaryMessages = defineMessages({
     total: 'Total',
     totalsTitle: 'In total',
     uniqueOverRange: 'different children over these days',
+    approximateChildren: 'About {n} children: some days are older than the retention period, so children counted on them can no longer be told apart.',
+    about: 'about {n}',
     download: 'Download CSV',
     downloadFunders: 'Download for funders (counts under {n} hidden)',
     downloadHint: 'Both files hold day totals only, never a child’s code.',
@@ -146,6 +148,9 @@ export const useSummaryMessages = defineMessages({
     total: 'Total',
     totalsTitle: 'Au total',
     uniqueOverRange: 'enfants différents sur ces jours',
+    approximateChildren:
+      'Environ {n} enfants : certains jours sont plus anciens que la durée de conservation, et les enfants comptés ces jours-là ne peuvent plus être distingués les uns des autres.',
+    about: 'environ {n}',
     download: 'Télécharger le CSV',
     downloadFunders: 'Télécharger pour les financeurs (moins de {n} masqué)',
     downloadHint: 'Les deux fichiers ne contiennent que des totaux par jour, jamais le code d’un enfant.',

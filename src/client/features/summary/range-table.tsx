@@ -52,7 +52,10 @@ export function RangeTable({ report, from, to }: { report: RangeReport; from: st
             <tr>
               <th scope="row">{m('total')}</th>
               {columns.map((column) => (
-                <td key={column.id}>{column.value(report.total)}</td>
+                <td key={column.id}>
+                  {/* Purged days' children can no longer be told apart: the total is only about right. */}
+                  {column.id === 'children' && report.total.approximate ? m('about', { n: report.total.uniqueChildren }) : column.value(report.total)}
+                </td>
               ))}
             </tr>
           </tfoot>

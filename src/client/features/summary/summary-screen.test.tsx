@@ -8,7 +8,9 @@ import { checkIn, checkOut } from '../../db/repositories/attendance';
 import { registerChild } from '../../db/repositories/children';
 import { closeDay } from '../../db/repositories/day-close';
 import { db } from '../../db/db';
+import { purgeExpired } from '../../db/repositories/retention';
 import { addParticipants, startSession } from '../../db/repositories/sessions';
+import { saveSetting } from '../../db/repositories/settings';
 import { signOn } from '../../db/repositories/shifts';
 import { addVolunteer } from '../../db/repositories/volunteers';
 import { I18nProvider } from '../../i18n/i18n';
@@ -172,6 +174,40 @@ describe('Summary: several days', () => {
     expect(csvRows(stricter)[5]!.uniqueChildren).toBe('<10');
   });
 
+  it('says in words that the range’s children are only about right once some of its days are purged', async () => {
+    // One child on two days of last month, which a one-month retention then purges: counted once
+    // per day, so two where there was one.
+    await saveSetting(db, 'retentionMonths', 1);
+    const id = await childIn(4100, '10:00', '2026-10-05');
+    await checkIn(db, id, at('10:00', '2026-10-06'));
+    await purgeExpired(db, Date.now());
+    const user = renderSummary();
+    await user.click(await screen.findByRole('radio', { name: 'Several days' }));
+    await user.click(screen.getByRole('button', { name: 'Last month' }));
+
+    const totals = await screen.findByRole('region', { name: 'In total' });
+    expect(
+      await within(totals).findByText('About 2 children: some days are older than the retention period, so children counted on them can no longer be told apart.'),
+    ).toBeInTheDocument();
+    const rows = within(screen.getByRole('table')).getAllByRole('row');
+    expect(within(rows.at(-1)!).getAllByRole('cell')[0]!.textContent).toBe('about 2');
+    // The days keep their own exact figures.
+    expect(within(rows[5]!).getAllByRole('cell')[0]!.textContent).toBe('1');
+    const result = await axe.run(document.body, { rules: { 'color-contrast': { enabled: false } }, resultTypes: ['violations'] });
+    expect(result.violations.map((violation) => violation.id)).toEqual([]);
+    // axe walks a month's table and trend chart: seconds in jsdom, more on a busy machine.
+  }, 20_000);
+
+  it('says nothing of the kind while every day of the range is still held', async () => {
+    await childIn(4100, '10:00', YESTERDAY);
+    await checkIn(db, `child-${issueCode('K', 4100)}`, at('09:30'));
+    const user = renderSummary();
+    await user.click(await screen.findByRole('radio', { name: 'Several days' }));
+    const totals = await screen.findByRole('region', { name: 'In total' });
+    expect(await within(totals).findByText('different children over these days')).toBeInTheDocument();
+    expect(within(totals).queryByText(/retention period/)).not.toBeInTheDocument();
+  });
+
   it('says what is wrong with a range and shows no figures', async () => {
     const user = renderSummary();
     await user.click(await screen.findByRole('radio', { name: 'Several days' }));
@@ -203,6 +239,17 @@ describe('Summary: language and accessibility', () => {
     renderSummary('fr');
     expect(await screen.findByRole('heading', { level: 1, name: 'Bilan' })).toBeInTheDocument();
     expect(await screen.findByText('Enfants', { selector: 'dt' })).toBeInTheDocument();
+  });
+
+  it('says in French that the range’s children are only about right', async () => {
+    await saveSetting(db, 'retentionMonths', 1);
+    const id = await childIn(4100, '10:00', '2026-10-05');
+    await checkIn(db, id, at('10:00', '2026-10-06'));
+    await purgeExpired(db, Date.now());
+    const user = renderSummary('fr');
+    await user.click(await screen.findByRole('radio', { name: 'Plusieurs jours' }));
+    await user.click(screen.getByRole('button', { name: 'Le mois dernier' }));
+    expect(await screen.findByText(/^Environ 2 enfants : certains jours sont plus anciens que la durée de conservation/)).toBeInTheDocument();
   });
 
   it('has no axe violations on a day and on a range', async () => {

@@ -31,6 +31,8 @@ function reasonOf(code: string, m: SyncStatusMessages): string {
       return m('leadOnlyRefused');
     case 'INVALID_OP':
       return m('invalidRefused');
+    case 'ERASED':
+      return m('erasedRefused');
     default:
       return m('otherRefused', { code });
   }

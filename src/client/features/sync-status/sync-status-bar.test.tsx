@@ -133,6 +133,19 @@ describe('SyncStatusBar', () => {
     expect(await db.rejections.count()).toBe(0);
   });
 
+  it.each([
+    ['en', '1 change refused', 'Child check-in or check-out This child’s records were erased; the change was not kept.'],
+    ['fr', '1 modification refusée', 'Arrivée ou départ d’un enfant Les données de cet enfant ont été effacées : la modification n’a pas été gardée.'],
+  ] as const)('says in %s that a change to an erased child was not kept, not the generic refusal', async (language, summaryText, item) => {
+    await synced(NOW - MINUTE);
+    await db.rejections.add({ seq: 5, table: 'attendance', id: 'a2', code: 'ERASED', message: 'childId: this child was erased', at: NOW });
+    const user = renderBar(language);
+    await user.click(await screen.findByText(summaryText));
+    const items = await screen.findAllByRole('listitem');
+    expect(items.map((entry) => entry.textContent)).toEqual([item]);
+    expect(items[0]).not.toHaveTextContent('ERASED');
+  });
+
   it('says when the browser refused persistent storage or space is short', async () => {
     await synced(NOW - MINUTE);
     await requestPersistentStorage({
