@@ -6,6 +6,8 @@ import { enrolmentCodeRequest } from '../shared/schema/wire';
 import { checkCentreName, checkTimeZone, readDatabaseConfig, type DatabaseConfig } from './config';
 import { ConfigError } from './errors';
 import { DataDirLocked, lockDataDir, openStore, prepareDataDir, redactDatabaseUrl, type DataDirLock, type Store } from './store';
+import { purgeAll } from './retention';
+import { eraseByCode } from './sync/erasure';
 import { createCentre, findCentre, findDevice, listCentres, listDevices, mintEnrolmentCode, revokeDevice } from './store/accounts';
 
 /**
@@ -87,6 +89,24 @@ const COMMANDS: Record<string, Command> = {
       await revokeDevice(store, { deviceId, now: Date.now() });
       return { deviceId, revoked: true };
     },
+  }),
+  erase: command({
+    usage: 'erase --centre <id> --code <child code>',
+    options: ['centre', 'code'],
+    parse: (options) => ({ centreId: required(options, 'centre'), code: required(options, 'code') }),
+    run: async (store, { centreId, code }) => {
+      await existingCentre(store, centreId);
+      const erased = await eraseByCode(store, centreId, code, Date.now());
+      // The code is the person's own input: said back only to them, on stderr, never logged.
+      if (!erased) throw new UsageError('this centre has no child with that code');
+      return { erased: true, childId: erased.childId };
+    },
+  }),
+  purge: command({
+    usage: 'purge',
+    options: [],
+    parse: () => undefined,
+    run: async (store) => ({ purged: await purgeAll(store, Date.now()) }),
   }),
   centres: command({
     usage: 'centres',

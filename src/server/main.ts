@@ -7,6 +7,7 @@ import { checkBuild, describeDatabase, readConfig, type ServerConfig } from './c
 import { ConfigError } from './errors';
 import { DataDirLocked, lockDataDir, openStore, prepareDataDir, redactDatabaseUrl, type Store } from './store';
 import { createFirstCentre } from './store/accounts';
+import { startRetention } from './retention';
 
 /**
  * `npm run serve`: reads the environment, opens the store, serves the API and the built app, and
@@ -75,9 +76,14 @@ async function main(): Promise<void> {
   }
 
   const running = app;
+  // Retention (sync-protocol.md): on start, then once a day. Only counts reach the log.
+  const retention = startRetention(store, {
+    onPurged: (purged) => purged > 0 && running.log.info({ purged }, 'retention: purged expired records'),
+    onError: (error) => running.log.error({ err: error }, 'retention: the purge failed; it runs again tomorrow'),
+  });
   stop = (signal) => {
     running.log.info({ signal }, 'stopping: finishing running requests');
-    void stopNow(running, store);
+    void retention.stop().finally(() => stopNow(running, store));
   };
   if (stopRequested) stop(stopRequested);
 }

@@ -143,10 +143,10 @@ export async function yearReportFromServer(runs = 3): Promise<BenchResult[]> {
     const { token } = await enrolOverHttp(base, store, centre.id, 'lead tablet', 'lead');
     const today = plan.dayStarts[plan.dayStarts.length - 1]!.day;
     const from = addDays(today, -364);
-    const time = async (format: 'json' | 'csv') => {
+    const time = async (format: 'json' | 'csv', count = runs) => {
       const times: number[] = [];
       let bytes = 0;
-      for (let run = 0; run < runs; run++) {
+      for (let run = 0; run < count; run++) {
         const start = performance.now();
         const answer = await call(base, 'GET', `/api/v1/reports/days?from=${from}&to=${today}&format=${format}`, token);
         times.push(performance.now() - start);
@@ -155,12 +155,16 @@ export async function yearReportFromServer(runs = 3): Promise<BenchResult[]> {
       }
       return { ms: median(times), bytes };
     };
+    // The first report works every day out from its records and keeps the facts (issue 11);
+    // the ones after read the kept day totals.
+    const cold = await time('json', 1);
     const json = await time('json');
     const csv = await time('csv');
     const detail = `${records.length.toLocaleString('en')} records on the server`;
     return [
-      { name: '365-day report from the server, PGlite, JSON (median)', value: json.ms, unit: 'ms', detail: `${detail}; ${Math.round(json.bytes / 1024)} KB gzip` },
-      { name: '365-day report from the server, PGlite, CSV (median)', value: csv.ms, unit: 'ms', detail: `${runs} runs; ${Math.round(csv.bytes / 1024)} KB gzip` },
+      { name: '365-day report from the server, PGlite, first (works out and keeps day totals)', value: cold.ms, unit: 'ms', detail },
+      { name: '365-day report from the server, PGlite, JSON from kept day totals (median)', value: json.ms, unit: 'ms', detail: `${runs} runs; ${Math.round(json.bytes / 1024)} KB gzip` },
+      { name: '365-day report from the server, PGlite, CSV from kept day totals (median)', value: csv.ms, unit: 'ms', detail: `${runs} runs; ${Math.round(csv.bytes / 1024)} KB gzip` },
     ];
   } finally {
     await app.close();

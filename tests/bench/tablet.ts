@@ -89,7 +89,10 @@ export async function busyTablet(browser: Browser, taps = 30, opens = 8): Promis
       checkOuts.push(await timeInPage(page, `.tiles li:nth-child(${tileIndex + 1}) .tile`, `${reading} checked out`, reading, 'vanish'));
     }
     const detail = `${rows.toLocaleString('en')} rows seeded in ${(seedMs / 1000).toFixed(1)} s; ${presentNow} children present`;
+    const purge = await purgeAMonth(page, plan.codes.filter((code) => !present.has(formatCodeForReading(code)) && !candidates.includes(code)));
     return [
+      { name: 'tablet purges its oldest month, year of data, CPU 4x', value: purge.ms, unit: 'ms', detail: `${purge.removed.toLocaleString('en')} rows deleted, one day per transaction` },
+      { name: 'tap check-in to committed + shown during that purge, CPU 4x (p95)', value: percentile(purge.checkIns, 95), unit: 'ms', target: { max: 50 }, detail: `${purge.checkIns.length} taps while it ran` },
       { name: 'tap check-in to committed + shown, year of data, CPU 4x (median)', value: median(checkIns), unit: 'ms', detail: `${taps} taps` },
       { name: 'tap check-in to committed + shown, year of data, CPU 4x (p95)', value: percentile(checkIns, 95), unit: 'ms', target: { max: 50 }, detail: `${taps} taps` },
       { name: 'tap tile check-out to committed + shown, CPU 4x (p95)', value: percentile(checkOuts, 95), unit: 'ms', target: { max: 50 }, detail: `${taps} taps` },
@@ -100,4 +103,84 @@ export async function busyTablet(browser: Browser, taps = 30, opens = 8): Promis
     await context.close();
     await server.stop();
   }
+}
+
+/** Rows a purge counts on the tablet: the tables whose records have a day. */
+async function dayRows(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('daybook');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(new Error('cannot open the database'));
+    });
+    const count = (store: string) =>
+      new Promise<number>((resolve) => {
+        const request = db.transaction(store).objectStore(store).count();
+        request.onsuccess = () => resolve(request.result);
+      });
+    const total = (await count('attendance')) + (await count('shifts')) + (await count('sessions')) + (await count('participations')) + (await count('dayCloses'));
+    db.close();
+    return total;
+  });
+}
+
+/**
+ * Issue 11's tablet purge: the retention period goes from 13 months to 11 (the seeded year then
+ * has its oldest month expired), the app is reopened, and retention runs by itself after the
+ * first screen while a volunteer keeps checking children in. Times the purge (from the reload to
+ * its `purgedOn` row) and each check-in made while it ran.
+ */
+async function purgeAMonth(page: Page, codes: readonly string[]): Promise<{ ms: number; removed: number; checkIns: number[] }> {
+  const before = await dayRows(page);
+  // The bound the last purge left (13 months): the purge is done once its row names another.
+  const previous = await purgedBound(page);
+  await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('daybook');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(new Error('cannot open the database'));
+    });
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction('settings', 'readwrite');
+      tx.objectStore('settings').put({ id: 'retentionMonths', value: 11, deleted: false });
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(new Error('could not write the setting'));
+    });
+    db.close();
+  });
+  const started = performance.now();
+  await page.reload();
+  await page.waitForFunction((mark) => performance.getEntriesByName(mark).length > 0, USABLE_MARK);
+  const checkIns: number[] = [];
+  for (const code of codes) {
+    if ((await purgedBound(page)) !== previous) break;
+    const reading = formatCodeForReading(code);
+    await page.getByRole('textbox', { name: 'Child code' }).fill(code);
+    await page.getByRole('region', { name: 'Matching children' }).waitFor();
+    checkIns.push(await timeInPage(page, '.find-child button[type=submit]', `${reading} checked in`, reading, 'appear'));
+  }
+  while ((await purgedBound(page)) === previous) await new Promise((resolve) => setTimeout(resolve, 100));
+  const ms = performance.now() - started;
+  const removed = before + checkIns.length - (await dayRows(page));
+  if (removed <= 0) throw new Error('the purge deleted nothing: the bench measured no purge');
+  return { ms, removed, checkIns };
+}
+
+/** The bound the tablet's last purge applied (its `purgedOn` row), or null before any. */
+function purgedBound(page: Page): Promise<string | null> {
+  return page.evaluate(
+    () =>
+      new Promise<string | null>((resolve) => {
+        const open = indexedDB.open('daybook');
+        open.onsuccess = () => {
+          const request = open.result.transaction('meta').objectStore('meta').get('purgedOn');
+          request.onsuccess = () => {
+            const row = request.result as { firstKept?: string } | undefined;
+            open.result.close();
+            resolve(row?.firstKept ?? null);
+          };
+        };
+        open.onerror = () => resolve(null);
+      }),
+  );
 }

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+/** A server process started and stopped: tsx and PGlite take most of 30 s on a machine whose cores are busy. */
+const SPAWNED = 120_000;
+
 /**
  * The server as its operator meets it: `tsx src/server/main.ts` in a child process, configured by
  * the environment alone. A bad setting must stop it with exactly one line on stderr and exit 1.
@@ -212,7 +215,7 @@ describe.concurrent('the server process', () => {
     } finally {
       await database.dispose();
     }
-  });
+  }, SPAWNED);
 
   it('stops at once, with exit 1 and one line, when asked twice while a request holds it up', async () => {
     const port = await freePort();
@@ -231,7 +234,7 @@ describe.concurrent('the server process', () => {
     } finally {
       stalled.destroy();
     }
-  });
+  }, SPAWNED);
 
   it('refuses a CENTRE_TIME_ZONE that is not a time zone, in one line', async () => {
     await expectRefusal(

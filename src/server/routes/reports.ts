@@ -1,8 +1,8 @@
 import type { FastifyPluginCallback } from 'fastify';
-import { readSettings, reportsQuery } from '../../shared/schema';
-import { checkReportRange, dayFacts, FUNDERS_MIN_CELL, MAX_REPORT_DAYS, recordsByDay, reportCsv, summariseRange, summaryRules, suppressReport, type RangeProblem } from '../../shared/summary';
+import { reportsQuery, type ReportResponse } from '../../shared/schema';
+import { checkReportRange, FUNDERS_MIN_CELL, MAX_REPORT_DAYS, reportCsv, suppressReport, type RangeProblem } from '../../shared/summary';
 import { deviceOf, requireDevice } from '../auth';
-import { recordsForReport } from '../store/reports';
+import { rangeReport } from '../store/reports';
 import type { Store } from '../store/types';
 import { badRequest, parseInput } from './parse';
 
@@ -19,8 +19,9 @@ const PROBLEMS: Record<RangeProblem, string> = {
 };
 
 /**
- * GET /reports/days (sync-protocol.md): the day summaries of a range and their total, computed
- * from the server's records by the same shared code the tablets run, as JSON or CSV.
+ * GET /reports/days (sync-protocol.md): the day summaries of a range and their total, from the
+ * server's kept day totals and records by the same shared code the tablets run, as JSON (its
+ * schema: shared/schema/report.ts) or CSV.
  */
 export function reportRoutes({ store, clock }: ReportRouteOptions): FastifyPluginCallback {
   return (app, _options, done) => {
@@ -28,17 +29,14 @@ export function reportRoutes({ store, clock }: ReportRouteOptions): FastifyPlugi
       const query = parseInput(reportsQuery, request.query, 'query');
       const range = checkReportRange(query.from, query.to);
       if (!range.ok) throw badRequest(PROBLEMS[range.problem]);
-      const records = await recordsForReport(store, deviceOf(request).centreId, query.from, query.to);
-      const rules = summaryRules(readSettings(records.settings));
-      const facts = recordsByDay(range.days, records).map((day) => dayFacts(day, rules));
-      const report = summariseRange(facts, records.children);
+      const report = await rangeReport(store, deviceOf(request).centreId, range.days);
       if (query.format === 'csv') {
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="daybook-${query.from}-${query.to}.csv"`)
           .send(reportCsv(report, query.minCell ?? FUNDERS_MIN_CELL));
       }
-      return suppressReport(report, query.minCell ?? 0);
+      return suppressReport(report, query.minCell ?? 0) satisfies ReportResponse;
     });
     done();
   };

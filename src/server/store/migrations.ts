@@ -95,4 +95,29 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX records_participation_session ON records (centre_id, (fields->>'sessionId')) WHERE tbl = 'participations';
     `,
   },
+  {
+    id: 4,
+    name: 'kept day totals and retention',
+    // Issue 11 (sync-protocol.md, Erasure and Retention): each day's facts, kept so a report reads
+    // them instead of every record (a push forgets those of the days it changes), and what
+    // erasures and purges took out of a day's figures, so the day keeps them once its rows are
+    // gone. first_kept_day is the retention bound the last purge applied: an op for a day before
+    // it is acknowledged and not stored.
+    sql: `
+      CREATE TABLE day_facts (
+        centre_id text NOT NULL REFERENCES centres,
+        day text NOT NULL,
+        rules_key text NOT NULL,
+        facts jsonb NOT NULL,
+        PRIMARY KEY (centre_id, day)
+      );
+      CREATE TABLE day_corrections (
+        centre_id text NOT NULL REFERENCES centres,
+        day text NOT NULL,
+        correction jsonb NOT NULL,
+        PRIMARY KEY (centre_id, day)
+      );
+      ALTER TABLE centres ADD COLUMN first_kept_day text;
+    `,
+  },
 ];

@@ -69,9 +69,11 @@ export async function rejectionsBetween(tx: Queryable, deviceId: string, fromSeq
  * registering one child code) would both merge into an empty record and the later upsert would
  * drop the other's fields. NO KEY: inserts that reference the centre only need a key-share lock.
  */
-export async function lockCentreForChanges(tx: Queryable, centreId: string): Promise<void> {
-  const rows = await tx.query('SELECT 1 FROM centres WHERE id = $1 FOR NO KEY UPDATE', [centreId]);
-  if (rows.length === 0) throw new Error(`no centre ${centreId}`);
+export async function lockCentreForChanges(tx: Queryable, centreId: string): Promise<{ firstKeptDay: string | null }> {
+  const [row] = await tx.query<{ first_kept_day: string | null }>('SELECT first_kept_day FROM centres WHERE id = $1 FOR NO KEY UPDATE', [centreId]);
+  if (!row) throw new Error(`no centre ${centreId}`);
+  // The retention bound the last purge applied (day-totals.ts): days before it hold no records.
+  return { firstKeptDay: row.first_kept_day };
 }
 
 /** The stored replicas among `keys`, their rows locked until the transaction ends. */

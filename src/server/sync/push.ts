@@ -17,7 +17,11 @@ import {
   type ChangedRecord,
   type RecordKey,
   type RememberedRejection,
+  type StoredRecord,
 } from '../store/records';
+import { forgetDayFacts } from '../store/day-totals';
+import { isPurged } from '../../shared/retention';
+import { eraseChildren, screenForErasures } from './erasure';
 import type { Queryable, Store } from '../store/types';
 import { storableMessage, unstorableProblem } from './storable';
 
@@ -63,18 +67,28 @@ export async function pushBatch(store: Store, batch: PushBatch): Promise<PushRes
 
     // What the device may write comes from the row this push holds, like `revoked`, not from the
     // lookup that let the request in before this transaction began.
-    const { valid, refused } = checkOps(fresh, batch.now, device.role);
-    await saveRejections(tx, batch.deviceId, refused.map((refusal) => refusal.rejection));
-    if (valid.length > 0) {
-      await lockCentreForChanges(tx, batch.centreId);
-      const changed = mergeAll(await lockRecords(tx, batch.centreId, distinctKeys(valid)), valid);
+    const { valid: checked, refused } = checkOps(fresh, batch.now, device.role);
+    if (checked.length > 0) {
+      const centre = await lockCentreForChanges(tx, batch.centreId);
+      // Under the centre's lock, so an erasure another tablet is committing is seen (invariant 10).
+      const { kept, refused: erased, newlyErased } = await screenForErasures(tx, batch.centreId, checked);
+      for (const op of erased) refused.push({ rejection: { seq: op.seq, code: 'ERASED', message: "childId: this child's records were erased" }, key: { table: op.table, id: op.id } });
+      // An op for a purged day is acknowledged and not stored (sync-protocol.md, Retention).
+      const valid = kept.filter((op) => !forPurgedDay(op, centre.firstKeptDay));
+      const stored = await lockRecords(tx, batch.centreId, distinctKeys(valid));
+      const changed = mergeAll(stored, valid);
       if (changed.length > 0) {
         const lastCursor = await takeCursors(tx, batch.centreId, changed.length);
         const firstCursor = lastCursor - changed.length + 1;
         const numbered: ChangedRecord[] = changed.map((record, i) => ({ ...record, cursor: firstCursor + i }));
         await upsertRecords(tx, batch.centreId, numbered);
+        // The kept totals of the days these records were and are on are stale now.
+        await forgetDayFacts(tx, batch.centreId, await daysChanged(tx, batch.centreId, stored, changed));
       }
+      if (newlyErased.length > 0) await eraseChildren(tx, batch.centreId, newlyErased);
     }
+    refused.sort((a, b) => a.rejection.seq - b.rejection.seq);
+    await saveRejections(tx, batch.deviceId, refused.map((refusal) => refusal.rejection));
     // Rejected ops count as processed: the device forgets them and shows the reason instead.
     await saveAckedSeq(tx, batch.deviceId, last.seq, batch.now);
     // Read after the merge: the records as this push leaves them, a valid op of the same batch
@@ -170,6 +184,44 @@ function checkOps(ops: readonly { seq: number }[], now: number, role: Role): { v
     valid.push(op);
   }
   return { valid, refused };
+}
+
+const DAY_TABLES: ReadonlySet<string> = new Set(['attendance', 'shifts', 'sessions', 'dayCloses']);
+const dayOf = (fields: Record<string, unknown> | undefined) => (typeof fields?.['day'] === 'string' ? fields['day'] : undefined);
+
+/** An op on a day's table for a day the last purge removed. */
+function forPurgedDay(op: Op, firstKeptDay: string | null): boolean {
+  const day = dayOf(op.fields);
+  return firstKeptDay !== null && DAY_TABLES.has(op.table) && day !== undefined && isPurged(day, firstKeptDay);
+}
+
+/**
+ * The days whose figures the changed records touch: the day each was on and is on, and for a
+ * participation its session's (read after the upsert, so a session of the same batch counts).
+ */
+async function daysChanged(tx: Queryable, centreId: string, stored: readonly StoredRecord[], changed: readonly Omit<ChangedRecord, 'cursor'>[]): Promise<string[]> {
+  const before = new Map(stored.map((record) => [keyOf(record), record.replica.fields]));
+  const days = new Set<string>();
+  const sessionIds = new Set<string>();
+  for (const record of changed) {
+    const was = before.get(keyOf(record));
+    for (const fields of [was, record.replica.fields]) {
+      if (DAY_TABLES.has(record.table)) {
+        const day = dayOf(fields);
+        if (day !== undefined) days.add(day);
+      } else if (record.table === 'participations' && typeof fields?.['sessionId'] === 'string') {
+        sessionIds.add(fields['sessionId']);
+      }
+    }
+  }
+  if (sessionIds.size > 0) {
+    const sessions = await tx.query<{ day: string }>(
+      `SELECT DISTINCT fields->>'day' AS day FROM records WHERE centre_id = $1 AND tbl = 'sessions' AND id = ANY($2::text[]) AND fields ? 'day'`,
+      [centreId, [...sessionIds]],
+    );
+    for (const { day } of sessions) days.add(day);
+  }
+  return [...days];
 }
 
 function keyOf(record: RecordKey): string {

@@ -3,3 +3,4 @@ export * from './limits';
 export * from './tables';
 export * from './wire';
 export * from './settings';
+export * from './report';

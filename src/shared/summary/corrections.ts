@@ -83,6 +83,24 @@ function plus(a: Record<string, number>, b: Record<string, number>): Record<stri
 
 const tenth = (value: number) => Math.round(value * 10) / 10;
 
+const STAND_IN = /^erased-[0-9a-f-]{36}:([^:]*):([^:]*)$/;
+
+/**
+ * A random stand-in for an erased child, the same on each day of one erasure: it carries the age
+ * band and gender the days' figures already counted, so a range's total still counts the child
+ * once in their band, and nothing else (no code, no id, no time).
+ */
+export function erasedStandIn(child: { ageBand?: string | undefined; gender?: string | undefined } | undefined): string {
+  return `erased-${globalThis.crypto.randomUUID()}:${child?.ageBand ?? ''}:${child?.gender ?? ''}`;
+}
+
+/** The child a stand-in stands for, as a range's total counts them; undefined for any other id. */
+export function standInChild(id: string): { id: string; ageBand?: string; gender?: string } | undefined {
+  const match = STAND_IN.exec(id);
+  if (!match) return undefined;
+  return { id, ...(match[1] ? { ageBand: match[1] } : {}), ...(match[2] ? { gender: match[2] } : {}) };
+}
+
 /** What the children a day's figures read from their own records add up to (summarise.ts). */
 export type DayChildren = { newChildren: number; byAgeBand: Record<AgeBand, number>; byGender: Record<Gender, number> };
 

@@ -1,6 +1,7 @@
 import { isCalendarDay } from '../schema/common';
 import { AGE_BANDS, GENDERS } from '../schema/tables';
 import { dayCount, daysInRange } from '../dates';
+import type { ReportSummary } from '../schema/report';
 import type { DaySummary, RangeReport } from './summarise';
 import { complementaryCells, type Relation } from './suppression';
 
@@ -24,8 +25,8 @@ export function checkReportRange(from: string, to: string): { ok: true; days: st
 
 /** A figure as a report shows it: a number, or `<k` where a count below the threshold is hidden. */
 export type Cell = number | string | null;
-/** A summary whose counts may be hidden. Same shape as DaySummary. */
-export type ReportSummary = { [K in keyof DaySummary]: DaySummary[K] extends number ? Cell : DaySummary[K] extends Record<string, number> ? Record<string, Cell> : K extends 'sessionsByActivity' ? Record<string, { sessions: Cell; participants: Cell }> : DaySummary[K] };
+/** A summary whose counts may be hidden: its type comes from the report's schema. */
+export type { ReportSummary } from '../schema/report';
 
 /**
  * Hides every count below `minCell` (other than 0) as the text `<minCell` (sync-protocol.md,
@@ -33,8 +34,8 @@ export type ReportSummary = { [K in keyof DaySummary]: DaySummary[K] extends num
  * ratio are not counts of anyone and stay.
  */
 export function suppressSmallCounts(summary: DaySummary, minCell: number): ReportSummary {
-  const hide = (count: number): Cell => (count > 0 && count < minCell ? `<${minCell}` : count);
-  const hideAll = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).map(([key, count]) => [key, hide(count)]));
+  const hide = (count: number): number | string => (count > 0 && count < minCell ? `<${minCell}` : count);
+  const hideAll = <K extends string>(counts: Record<K, number>) => Object.fromEntries(Object.entries<number>(counts).map(([key, count]) => [key, hide(count)])) as Record<K, number | string>;
   return {
     ...summary,
     uniqueChildren: hide(summary.uniqueChildren),

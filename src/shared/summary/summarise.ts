@@ -1,36 +1,14 @@
+import type { DaySummary } from '../schema/report';
 import { AGE_BANDS, GENDERS, type AgeBand, type Gender } from '../schema/tables';
 import { toMinutes, type DayFacts } from './day-facts';
-import { correctedFacts, type DayCorrection } from './corrections';
+import { correctedFacts, standInChild, type DayCorrection } from './corrections';
 
 /**
  * The day summary of sync-protocol.md ("Day summary"), field for field, plus
- * `mostChildrenPerVolunteer` (product.md: "the lowest ratio cover reached"). A range's total has
- * no `day`.
+ * `mostChildrenPerVolunteer` (product.md: "the lowest ratio cover reached"); its type comes from
+ * the report's schema (shared/schema/report.ts). A range's total has no `day`.
  */
-export type DaySummary = {
-  day?: string;
-  uniqueChildren: number;
-  newChildren: number;
-  visits: number;
-  byAgeBand: Record<AgeBand, number>;
-  byGender: Record<Gender, number>;
-  peakPresent: number;
-  peakAt: number | null;
-  presentByHour: Record<string, number>;
-  averageVisitMinutes: number | null;
-  sessions: number;
-  sessionsByActivity: Record<string, { sessions: number; participants: number }>;
-  volunteers: number;
-  volunteerMinutes: number;
-  minutesOverRatio: number;
-  minutesWithoutVolunteer: number;
-  mostChildrenPerVolunteer: number | null;
-  /**
-   * On a range's total only, when some of its days are purged: their children can no longer be
-   * told apart from other days', so `uniqueChildren` counts them once per day (at most that many).
-   */
-  approximate?: true;
-};
+export type { DaySummary } from '../schema/report';
 
 export type RangeReport = { days: DaySummary[]; total: DaySummary };
 
@@ -94,6 +72,18 @@ function addInto(target: Record<string, number>, source: Record<string, number>)
  * bands and genders) and the peak (the highest day's, the earliest such day on a tie). The
  * average visit is over every visit of the range, not an average of daily averages.
  */
+/** The children with the erased children's stand-ins, for a range's bands (corrections.ts). */
+function withStandIns(children: ReadonlyMap<string, ChildRow>, corrections: ReadonlyMap<string, DayCorrection>): ReadonlyMap<string, ChildRow> {
+  const standIns = [...corrections.values()].flatMap((correction) => correction.standIns);
+  if (standIns.length === 0) return children;
+  const all = new Map(children);
+  for (const id of standIns) {
+    const child = standInChild(id);
+    if (child) all.set(id, child);
+  }
+  return all;
+}
+
 function total(facts: readonly DayFacts[], days: readonly DaySummary[], children: ReadonlyMap<string, ChildRow>, corrections: ReadonlyMap<string, DayCorrection>): DaySummary {
   const childIds = new Set<string>();
   for (const day of facts) for (const id of day.childIds) childIds.add(id);
@@ -119,7 +109,7 @@ function total(facts: readonly DayFacts[], days: readonly DaySummary[], children
     uniqueChildren: childIds.size + uncounted,
     newChildren: sum((day) => day.newChildren),
     visits: sum((day) => day.visits),
-    ...breakdown(childIds, children),
+    ...breakdown(childIds, withStandIns(children, corrections)),
     peakPresent: peak?.peakPresent ?? 0,
     peakAt: peak?.peakAt ?? null,
     presentByHour: Object.fromEntries(Object.entries(presentByHour).sort(([a], [b]) => Number(a) - Number(b))),

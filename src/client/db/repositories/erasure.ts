@@ -1,3 +1,4 @@
+import { erasedStandIn } from '../../../shared/summary';
 import type { DaybookDatabase, OutboxOp } from '../core/database';
 import { removeRecords, type Removed } from '../core/removal';
 import { inWriteTransaction, InvalidWriteError, writeInTransaction } from '../core/write';
@@ -33,7 +34,7 @@ export async function removeErasedChildren(database: DaybookDatabase, childIds: 
     const sessions = await database.sessions.bulkGet([...new Set(participations.flatMap((row) => (row.sessionId === undefined ? [] : [row.sessionId])))]);
     const days = [...attendance.flatMap((row) => (row.day === undefined ? [] : [row.day])), ...sessions.flatMap((row) => (row?.day === undefined ? [] : [row.day]))];
     // One stand-in per erased child on this tablet: random, so nothing links it to the code.
-    const standIn = `erased-${crypto.randomUUID()}`;
+    const standIn = erasedStandIn(await database.children.get(childId));
     const removed = await removeRecords(database, {
       days,
       removes: ({ table, row }) => (table === 'attendance' || table === 'participations') && row.childId === childId,
