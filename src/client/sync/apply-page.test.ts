@@ -1,17 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatHlc, parseHlc } from '../../shared/hlc';
-import type { PullResponse } from '../../shared/schema';
-import { DaybookDatabase } from '../db/core/database';
+import type { PulledChange, PullResponse } from '../../shared/schema';
+import { DaybookDatabase, SYNCED_TABLES } from '../db/core/database';
 import { loadPullCursor } from '../db/repositories/sync-state';
 import { toReplica } from '../db/core/replica';
 import { writeRecord } from '../db/core/write';
-import { applyPullPage } from './apply-page';
+import { applyHeldChanges, applyPullPage } from './apply-page';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
 const HOUR = 3_600_000;
 const remote = (ms: number, counter = 0) => formatHlc({ ms, counter, node: 'bbbbbbbbbbbbbbbb' });
 
-function page(changes: PullResponse['changes'], nextCursor = changes.at(-1)?.cursor ?? 0, serverTime = T0): PullResponse {
+function page(changes: PulledChange[], nextCursor = changes.at(-1)?.cursor ?? 0, serverTime = T0) {
   return { changes, nextCursor, hasMore: false, serverTime };
 }
 
@@ -187,5 +187,95 @@ describe('changes that reach a closed day late', () => {
     await applyPullPage(database, page([close(1, T0 + 8 * HOUR), checkIn(2, 'a1', T0 + 7 * HOUR)]), T0 + 9 * HOUR);
     await applyPullPage(database, page([close(1, T0 + 8 * HOUR), checkIn(2, 'a1', T0 + 7 * HOUR)]), T0 + 11 * HOUR);
     expect(await database.lateArrivals.toArray()).toEqual([{ key: 'attendance/a1', day: DAY, table: 'attendance', id: 'a1', arrivedAt: T0 + 9 * HOUR }]);
+  });
+});
+
+describe('changes for a table this version does not know', () => {
+  /** A record of a table a newer server has and this app does not. */
+  const future = (cursor: number, id: string, ms: number, fields: Record<string, unknown>): PulledChange => ({
+    cursor,
+    table: 'futureTable',
+    id,
+    fields,
+    hlcs: Object.fromEntries(Object.keys(fields).map((key) => [key, remote(ms)])),
+  });
+  /** This app as it was before it knew volunteers: its update will bring them. */
+  const withoutVolunteers = SYNCED_TABLES.filter((table) => table !== 'volunteers');
+  const state = async () => ({
+    volunteers: await database.volunteers.toArray(),
+    held: await database.heldChanges.toArray(),
+    flag: await database.meta.get('updateWaiting'),
+    cursor: await loadPullCursor(database),
+    clock: await clock(),
+  });
+
+  it('are held with the page and its cursor while the rest applies; the same page again changes nothing', async () => {
+    const mixed = page([volunteer(1, 'v1', T0, { displayName: 'Amira', active: true }), future(2, 'f1', T0, { colour: 'blue', deleted: false })]);
+    expect(await applyPullPage(database, mixed, T0)).toBe(2);
+    const after = await state();
+    expect(after).toMatchObject({
+      volunteers: [{ id: 'v1', displayName: 'Amira', active: true, _hlc: remote(T0) }],
+      held: [{ key: 'futureTable/f1', table: 'futureTable', id: 'f1', cursor: 2, fields: { colour: 'blue', deleted: false }, hlcs: { colour: remote(T0), deleted: remote(T0) } }],
+      flag: { key: 'updateWaiting', since: T0, tables: ['futureTable'] },
+      cursor: 2,
+    });
+
+    await applyPullPage(database, mixed, T0 + HOUR);
+    expect(await state()).toEqual(after);
+  });
+
+  it('keep one row per record, its later changes merged in field by field', async () => {
+    await applyPullPage(database, page([future(1, 'f1', T0, { colour: 'blue', size: 3 })]), T0);
+    await applyPullPage(database, page([future(4, 'f1', T0 + HOUR, { colour: 'red' }), future(5, 'f2', T0, { colour: 'green' })]), T0 + HOUR);
+    // An older page again (a retry after a crash) takes nothing back.
+    await applyPullPage(database, page([future(1, 'f1', T0, { colour: 'blue', size: 3 })], 5), T0 + HOUR);
+    expect(await database.heldChanges.toArray()).toEqual([
+      { key: 'futureTable/f1', table: 'futureTable', id: 'f1', cursor: 4, fields: { colour: 'red', size: 3 }, hlcs: { colour: remote(T0 + HOUR), size: remote(T0) } },
+      { key: 'futureTable/f2', table: 'futureTable', id: 'f2', cursor: 5, fields: { colour: 'green' }, hlcs: { colour: remote(T0) } },
+    ]);
+  });
+
+  it('are stored with the page or not at all: a page that fails part-way holds nothing', async () => {
+    const failOnKnown = () => {
+      throw new Error('tab closed mid-page');
+    };
+    database.volunteers.hook('creating', failOnKnown);
+    try {
+      await expect(applyPullPage(database, page([future(1, 'f1', T0, { colour: 'blue' }), volunteer(2, 'v1', T0, { displayName: 'Amira' })]), T0)).rejects.toThrow('tab closed');
+    } finally {
+      database.volunteers.hook('creating').unsubscribe(failOnKnown);
+    }
+    expect(await state()).toMatchObject({ held: [], flag: undefined, cursor: 0 });
+  });
+
+  it('are applied once the app knows their table, and removed, with the notice that an update is waiting', async () => {
+    await applyPullPage(database, page([volunteer(1, 'v1', T0, { displayName: 'Amira', active: true, deleted: false }), future(2, 'f1', T0, { colour: 'blue' })]), T0, undefined, withoutVolunteers);
+    expect(await database.volunteers.count()).toBe(0);
+    expect(await database.meta.get('updateWaiting')).toEqual({ key: 'updateWaiting', since: T0, tables: ['futureTable', 'volunteers'] });
+    // Still the old app: nothing it does not know is applied, nothing is lost.
+    expect(await applyHeldChanges(database, T0 + HOUR, withoutVolunteers)).toBe(0);
+    expect(await database.heldChanges.count()).toBe(2);
+
+    // The update knows volunteers (and still not the future table).
+    expect(await applyHeldChanges(database, T0 + 2 * HOUR)).toBe(1);
+    expect(await database.volunteers.toArray()).toEqual([{ id: 'v1', displayName: 'Amira', active: true, deleted: false, _hlc: remote(T0) }]);
+    expect((await database.heldChanges.toArray()).map((row) => row.key)).toEqual(['futureTable/f1']);
+    expect(await database.meta.get('updateWaiting')).toEqual({ key: 'updateWaiting', since: T0, tables: ['futureTable'] });
+    // Applied once: running again (every sync does) finds nothing more to apply.
+    expect(await applyHeldChanges(database, T0 + 3 * HOUR)).toBe(0);
+    expect(await database.volunteers.count()).toBe(1);
+  });
+
+  it('lose to the newer fields of the local record, field by field, and the notice goes with the last', async () => {
+    await writeRecord(database, 'volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, now: T0 - 1_000 });
+    await writeRecord(database, 'volunteers', 'v1', { displayName: 'Amira B.' }, { now: T0 + 2_000 });
+    // Renamed and deactivated on another tablet at T0: older than the rename here, newer than the rest.
+    await applyPullPage(database, page([volunteer(1, 'v1', T0, { displayName: 'Amira K.', active: false })]), T0 + 3_000, undefined, withoutVolunteers);
+    expect(await database.volunteers.get('v1')).toMatchObject({ displayName: 'Amira B.', active: true });
+
+    expect(await applyHeldChanges(database, T0 + 4_000)).toBe(1);
+    expect(await database.volunteers.get('v1')).toMatchObject({ displayName: 'Amira B.', active: false });
+    expect(await database.heldChanges.count()).toBe(0);
+    expect(await database.meta.get('updateWaiting')).toBeUndefined();
   });
 });

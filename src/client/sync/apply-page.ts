@@ -1,8 +1,8 @@
 import { formatHlc, parseHlc, receive } from '../../shared/hlc';
 import { mergeReplicas, type Replica } from '../../shared/merge';
-import type { Change, PullResponse, TableName } from '../../shared/schema';
+import type { Change, PullPage, PulledChange, TableName } from '../../shared/schema';
 import { dayCloseId } from '../../shared/ids';
-import { SYNCED_TABLES, type DaybookDatabase, type LateArrival, type MetaRow, type Stored } from '../db/core/database';
+import { SYNCED_TABLES, type DaybookDatabase, type HeldChange, type LateArrival, type MetaRow, type Stored } from '../db/core/database';
 import { forgetDaysTouched } from '../db/core/day-facts';
 import { noteAnswersHeard } from '../db/repositories/code-clashes';
 import { removeErasedChildren } from '../db/repositories/erasure';
@@ -70,37 +70,43 @@ export class EnrolmentChangedError extends Error {
 }
 
 /**
+ * The tables this version of the app knows. A parameter only so a test can play an older app:
+ * the app itself always passes SYNCED_TABLES (its tables must also be stores of the database).
+ */
+export type KnownTables = readonly TableName[];
+
+/** Everything a merge of pulled changes writes to, with the held changes and their flag. */
+const MERGE_SCOPE = [...new Set([...SYNCED_TABLES, ...REMOVAL_SCOPE, 'meta', 'outbox', 'heldChanges'])];
+
+function isKnown<C extends PulledChange>(change: C, known: KnownTables): change is C & Change {
+  return (known as readonly string[]).includes(change.table);
+}
+
+/**
  * Applies one pull page and stores its `nextCursor` in one transaction (sync-protocol.md, pull):
  * a crash leaves either the page and its cursor, or neither. Re-applying a page changes nothing.
  * The local clock moves up to the page's HLCs, never back, and ignores one more than 24 hours
  * ahead of the server's time (a device with a wrong clock must not drag this one along).
  *
+ * A change for a table this version does not know (a newer server's) is held, in the same
+ * transaction, until an update knows the table (applyHeldChanges): the page still counts as
+ * applied and the cursor moves on, so sync of the tables it knows goes on and nothing is lost.
+ *
  * With `token`, the page is dropped unless the device is still enrolled with that token: an old
  * server's cursor written over a new enrolment's would make its first pull skip changes.
  */
-export function applyPullPage(database: DaybookDatabase, page: PullResponse, wallNow: number, token?: string): Promise<number> {
+export function applyPullPage(database: DaybookDatabase, page: PullPage, wallNow: number, token?: string, known: KnownTables = SYNCED_TABLES): Promise<number> {
   const serverOffset = page.serverTime - wallNow;
-  return database.transaction('rw', [...new Set([...SYNCED_TABLES, ...REMOVAL_SCOPE, 'meta', 'outbox'])], async () => {
+  return database.transaction('rw', MERGE_SCOPE, async () => {
     if (token !== undefined) {
       const enrolment = await database.meta.get('enrolment');
       if (enrolment?.key !== 'enrolment' || enrolment.token !== token) throw new EnrolmentChangedError('the device was enrolled again during the sync');
     }
-    const byTable = new Map<TableName, Change[]>();
-    const erased = await erasedChildrenNamed(database, page.changes);
-    for (const change of page.changes) {
-      // A change naming an erased child is not kept (the server sends none; an old page might).
-      if (change.table !== 'erasures' && erased.has(childNamed(change) ?? '')) continue;
-      const list = byTable.get(change.table) ?? [];
-      list.push(change);
-      byTable.set(change.table, list);
-    }
-    const [clockRow, merged] = await Promise.all([
-      database.meta.get('clock'),
-      Promise.all([...byTable].map(([table, changes]) => mergeTable(database, table, changes))),
-    ]);
+    const clockRow = await database.meta.get('clock');
     if (clockRow?.key !== 'clock') throw new Error('the local database has no clock row');
     const last = parseHlc(clockRow.hlc);
     let clock = last;
+    // Held changes move the clock too: they are writes this tablet has now seen.
     for (const change of page.changes) {
       for (const hlc of Object.values(change.hlcs)) clock = receive(clock, hlc, wallNow, serverOffset);
     }
@@ -109,37 +115,138 @@ export function applyPullPage(database: DaybookDatabase, page: PullResponse, wal
       { key: 'serverOffset', ms: serverOffset },
     ];
     if (clock !== last) meta.push({ key: 'clock', hlc: formatHlc(clock) });
-    const tables = [...byTable.keys()];
-    const changedRows = tables.flatMap((table, i) => merged[i]!.rows.map((row, j) => ({ table, row, before: merged[i]!.before[j], cursor: merged[i]!.cursors[j]! })));
-    const late = await lateArrivals(database, changedRows, wallNow);
-    // A registration this tablet made, given a new code by a lead: note when this tablet heard.
-    const answered = tables.flatMap((table, i) =>
-      table !== 'registrations'
-        ? []
-        : merged[i]!.rows.filter((row, j) => {
-            const before = merged[i]!.before[j];
-            return text(row, 'resolution') === 'new-code' && (before === undefined || text(before, 'resolution') !== 'new-code');
-          }),
-    ) as Stored<'registrations'>[];
-    await noteAnswersHeard(database, answered, formatHlc(clock));
-    const writes: Promise<unknown>[] = [
-      database.meta.bulkPut(meta),
-      forgetDaysTouched(
-        database,
-        tables.flatMap((table, i) => merged[i]!.rows.map((after, j) => ({ table, before: merged[i]!.before[j], after }))),
-      ),
-    ];
-    tables.forEach((table, i) => {
-      const { rows } = merged[i]!;
-      if (rows.length > 0) writes.push(database.table(table).bulkPut(rows));
-    });
-    if (late.length > 0) writes.push(database.lateArrivals.bulkPut(late));
-    await Promise.all(writes);
-    // Erasures new to this tablet: the child's records go in this same transaction.
-    const erasuresMerged = byTable.has('erasures') ? merged[tables.indexOf('erasures')]! : undefined;
-    const erasures = erasuresMerged ? erasuresMerged.rows.filter((row, j) => row.deleted !== true && erasuresMerged.before[j] === undefined) : [];
-    if (erasures.length > 0) await removeErasedChildren(database, erasures.map((row) => row.id));
+    await mergeChanges(
+      database,
+      page.changes.filter((change) => isKnown(change, known)),
+      wallNow,
+      formatHlc(clock),
+    );
+    await holdChanges(
+      database,
+      page.changes.filter((change) => !isKnown(change, known)),
+      wallNow,
+    );
+    await database.meta.bulkPut(meta);
     return page.changes.length;
+  });
+}
+
+/**
+ * Merges pulled changes of known tables into their rows, with what follows from them: the kept
+ * day facts they touch forgotten, late arrivals on closed days listed, a lead's new codes noted,
+ * erased children's records removed. The one merge path of pull pages and of held changes.
+ * Runs in the caller's transaction, which holds MERGE_SCOPE; `clock` is this tablet's clock then.
+ */
+async function mergeChanges(database: DaybookDatabase, changes: readonly Change[], wallNow: number, clock: string): Promise<void> {
+  if (changes.length === 0) return;
+  const byTable = new Map<TableName, Change[]>();
+  const erased = await erasedChildrenNamed(database, changes);
+  for (const change of changes) {
+    // A change naming an erased child is not kept (the server sends none; an old page might).
+    if (change.table !== 'erasures' && erased.has(childNamed(change) ?? '')) continue;
+    const list = byTable.get(change.table) ?? [];
+    list.push(change);
+    byTable.set(change.table, list);
+  }
+  const merged = await Promise.all([...byTable].map(([table, tableChanges]) => mergeTable(database, table, tableChanges)));
+  const tables = [...byTable.keys()];
+  const changedRows = tables.flatMap((table, i) => merged[i]!.rows.map((row, j) => ({ table, row, before: merged[i]!.before[j], cursor: merged[i]!.cursors[j]! })));
+  const late = await lateArrivals(database, changedRows, wallNow);
+  // A registration this tablet made, given a new code by a lead: note when this tablet heard.
+  const answered = tables.flatMap((table, i) =>
+    table !== 'registrations'
+      ? []
+      : merged[i]!.rows.filter((row, j) => {
+          const before = merged[i]!.before[j];
+          return text(row, 'resolution') === 'new-code' && (before === undefined || text(before, 'resolution') !== 'new-code');
+        }),
+  ) as Stored<'registrations'>[];
+  await noteAnswersHeard(database, answered, clock);
+  const writes: Promise<unknown>[] = [
+    forgetDaysTouched(
+      database,
+      tables.flatMap((table, i) => merged[i]!.rows.map((after, j) => ({ table, before: merged[i]!.before[j], after }))),
+    ),
+  ];
+  tables.forEach((table, i) => {
+    const { rows } = merged[i]!;
+    if (rows.length > 0) writes.push(database.table(table).bulkPut(rows));
+  });
+  if (late.length > 0) writes.push(database.lateArrivals.bulkPut(late));
+  await Promise.all(writes);
+  // Erasures new to this tablet: the child's records go in this same transaction.
+  const erasuresMerged = byTable.has('erasures') ? merged[tables.indexOf('erasures')]! : undefined;
+  const erasures = erasuresMerged ? erasuresMerged.rows.filter((row, j) => row.deleted !== true && erasuresMerged.before[j] === undefined) : [];
+  if (erasures.length > 0) await removeErasedChildren(database, erasures.map((row) => row.id));
+}
+
+const heldKey = (change: Pick<PulledChange, 'table' | 'id'>) => `${change.table}/${change.id}`;
+
+/**
+ * Keeps changes for tables this version does not know, one row per record, merged field by
+ * field (so a page applied again writes nothing), and says that an update is waiting. Runs in
+ * the page's transaction: the held changes and the cursor past them are stored together.
+ */
+async function holdChanges(database: DaybookDatabase, changes: readonly PulledChange[], wallNow: number): Promise<void> {
+  if (changes.length === 0) return;
+  const keys = [...new Set(changes.map(heldKey))];
+  const [stored, flag] = await Promise.all([database.heldChanges.bulkGet(keys), database.meta.get('updateWaiting')]);
+  const held = new Map<string, HeldChange>();
+  stored.forEach((row) => {
+    if (row) held.set(row.key, row);
+  });
+  const changed = new Set<string>();
+  for (const change of changes) {
+    const key = heldKey(change);
+    const current = held.get(key);
+    const base: Replica = current ? { fields: current.fields, hlcs: current.hlcs } : EMPTY;
+    const merged = mergeReplicas(base, incomingReplica(change));
+    if (merged === base) continue;
+    held.set(key, { key, table: change.table, id: change.id, cursor: Math.max(current?.cursor ?? 0, change.cursor), fields: merged.fields, hlcs: merged.hlcs });
+    changed.add(key);
+  }
+  // Only what is held says an update is waiting: a change with no field to keep holds nothing.
+  if (held.size === 0) return;
+  const waiting = flag?.key === 'updateWaiting' ? flag : undefined;
+  const tables = [...new Set([...(waiting?.tables ?? []), ...[...held.values()].map((row) => row.table)])].sort();
+  const writes: Promise<unknown>[] = [];
+  if (changed.size > 0) writes.push(database.heldChanges.bulkPut([...changed].map((key) => held.get(key)!)));
+  if (!waiting || tables.length !== waiting.tables.length) {
+    writes.push(database.meta.put({ key: 'updateWaiting', since: waiting?.since ?? wallNow, tables } satisfies MetaRow));
+  }
+  await Promise.all(writes);
+}
+
+/**
+ * After an update: merges the held changes whose tables this version knows, through the same
+ * path as a pull page (so a held change older than a record's local fields loses to them, field
+ * by field), and removes them, in one transaction; the update-waiting flag goes with the last
+ * of them. Returns how many were applied. Changes for tables still unknown stay held.
+ */
+export async function applyHeldChanges(database: DaybookDatabase, wallNow: number, known: KnownTables = SYNCED_TABLES): Promise<number> {
+  // Outside the transaction: nearly every sync holds nothing, and must not take a write lock on
+  // every table (and hold up a check-in) to find that out.
+  if ((await database.heldChanges.count()) === 0) return 0;
+  return database.transaction('rw', MERGE_SCOPE, async () => {
+    const [held, clockRow, flag] = await Promise.all([database.heldChanges.toArray(), database.meta.get('clock'), database.meta.get('updateWaiting')]);
+    if (clockRow?.key !== 'clock') throw new Error('the local database has no clock row');
+    // In cursor order, the server's commit order, as a page would bring them.
+    const ready = held.filter((row) => isKnown(row, known)).sort((a, b) => a.cursor - b.cursor);
+    if (ready.length === 0) return 0;
+    const still = held.filter((row) => !isKnown(row, known));
+    await mergeChanges(
+      database,
+      ready.map(({ cursor, table, id, fields, hlcs }) => ({ cursor, table, id, fields, hlcs })),
+      wallNow,
+      clockRow.hlc,
+    );
+    await database.heldChanges.bulkDelete(ready.map((row) => row.key));
+    if (still.length === 0) await database.meta.delete('updateWaiting');
+    else {
+      const since = flag?.key === 'updateWaiting' ? flag.since : wallNow;
+      await database.meta.put({ key: 'updateWaiting', since, tables: [...new Set(still.map((row) => row.table))].sort() } satisfies MetaRow);
+    }
+    return ready.length;
   });
 }
 

@@ -2,9 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatHlc, MAX_AHEAD_MS, parseHlc } from '../../shared/hlc';
 import { mergeOp, type Replica } from '../../shared/merge';
 import { checkOp, pushRequest, type TableName } from '../../shared/schema';
-import { DaybookDatabase, type Enrolment } from '../db/core/database';
+import { DaybookDatabase, SYNCED_TABLES, type Enrolment } from '../db/core/database';
 import { loadPullCursor, storeEnrolment } from '../db/repositories/sync-state';
 import { writeRecord } from '../db/core/write';
+import { applyPullPage } from './apply-page';
 import { createSyncEngine } from './engine';
 import { NetworkError, type Transport, type TransportRequest, type TransportResponse } from './transport';
 
@@ -396,5 +397,43 @@ describe('syncOnce: pull', () => {
     } finally {
       await other.delete();
     }
+  });
+});
+
+describe('syncOnce: a server newer than the app', () => {
+  const remoteHlc = (ms: number) => formatHlc({ ms, counter: 0, node: OTHER_NODE });
+
+  it('keeps syncing past a change for a table the app does not know, and holds that change', async () => {
+    const { server, engine } = await enrolled();
+    const known = { cursor: 1, table: 'volunteers', id: 'r1', fields: { displayName: 'R1', active: true }, hlcs: { displayName: remoteHlc(T0 - 2_000), active: remoteHlc(T0 - 2_000) } };
+    const unknown = { cursor: 2, table: 'futureTable', id: 'f1', fields: { colour: 'blue' }, hlcs: { colour: remoteHlc(T0 - 1_000) } };
+    // A newer server's first page; after it, the fake server's own (empty) pages.
+    server.intercept((request) =>
+      request.path.startsWith('/api/v1/sync/pull?cursor=0&') ? { status: 200, body: { changes: [known, unknown], nextCursor: 2, hasMore: false, serverTime: T0 } } : undefined,
+    );
+    expect(await engine.syncOnce()).toMatchObject({ outcome: 'synced', pulled: 2 });
+    expect(await loadPullCursor(database)).toBe(2);
+    expect(await database.volunteers.get('r1')).toMatchObject({ displayName: 'R1' });
+    expect((await database.heldChanges.toArray()).map((row) => row.key)).toEqual(['futureTable/f1']);
+    expect(await database.meta.get('updateWaiting')).toMatchObject({ tables: ['futureTable'] });
+
+    // The next sync pulls on from there, and the held change stays held.
+    expect(await engine.syncOnce()).toMatchObject({ outcome: 'synced', pulled: 0 });
+    expect(server.pulls().at(-1)?.path).toMatch(/cursor=2&/);
+    expect(await database.heldChanges.count()).toBe(1);
+  });
+
+  it('applies what it held once updated, before pulling, even offline', async () => {
+    const { server, engine } = await enrolled();
+    // Pulled by this tablet's older app, which did not know volunteers.
+    const held = { cursor: 1, table: 'volunteers', id: 'r1', fields: { displayName: 'R1', active: true }, hlcs: { displayName: remoteHlc(T0 - 1_000), active: remoteHlc(T0 - 1_000) } };
+    await applyPullPage(database, { changes: [held], nextCursor: 1, hasMore: false, serverTime: T0 }, T0, TOKEN, SYNCED_TABLES.filter((table) => table !== 'volunteers'));
+    expect(await database.volunteers.count()).toBe(0);
+    server.intercept(() => Promise.reject(new NetworkError('no network')));
+
+    expect(await engine.syncOnce()).toMatchObject({ outcome: 'offline' });
+    expect(await database.volunteers.get('r1')).toMatchObject({ displayName: 'R1', active: true });
+    expect(await database.heldChanges.count()).toBe(0);
+    expect(await database.meta.get('updateWaiting')).toBeUndefined();
   });
 });

@@ -28,6 +28,7 @@ function records(outcome: NonNullable<SyncRecords['outcome']>['outcome'] | null,
     lastSyncedAt: T0 - 60_000,
     rejections: [],
     rejectionCount: 0,
+    updateWaiting: false,
   };
 }
 
@@ -52,6 +53,11 @@ describe('deriveSyncStatus', () => {
   it('gives the failure’s detail only while it applies', () => {
     expect(deriveSyncStatus(records('error'), { syncing: false, browserOnline: true, storage }).message).toBe('detail of error');
     expect(deriveSyncStatus(records('error'), { syncing: true, browserOnline: true, storage }).message).toBeNull();
+  });
+
+  it('says an update is waiting whatever the state, since the tablet keeps syncing meanwhile', () => {
+    expect(deriveSyncStatus({ ...records('synced'), updateWaiting: true }, { syncing: false, browserOnline: true, storage })).toMatchObject({ state: 'synced', updateWaiting: true });
+    expect(deriveSyncStatus(records('synced'), { syncing: false, browserOnline: true, storage }).updateWaiting).toBe(false);
   });
 
   it('is not ready before the database has been read', () => {

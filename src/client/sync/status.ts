@@ -32,6 +32,8 @@ export type SyncStatus = {
   lastSyncedAt: number | null;
   rejections: RejectedChange[];
   rejectionCount: number;
+  /** Changes from the server wait for an update of the app that knows their tables. */
+  updateWaiting: boolean;
   storage: StorageStatus;
   enrolment: Enrolment | null;
   /** The last failure's detail, in English (the server's words): for a lead, not a volunteer. */
@@ -68,7 +70,7 @@ function subscribeOnline(listener: () => void): () => void {
 
 const browserOnline = () => globalThis.navigator?.onLine ?? true;
 
-const NOTHING_YET: SyncRecords = { enrolment: null, waiting: 0, outcome: null, lastSyncedAt: null, rejections: [], rejectionCount: 0 };
+const NOTHING_YET: SyncRecords = { enrolment: null, waiting: 0, outcome: null, lastSyncedAt: null, rejections: [], rejectionCount: 0, updateWaiting: false };
 
 /** The status from its parts: pure, so each combination is a one-line test. */
 export function deriveSyncStatus(records: SyncRecords | undefined, parts: { syncing: boolean; browserOnline: boolean; storage: StorageStatus }): SyncStatus {
@@ -90,6 +92,7 @@ export function deriveSyncStatus(records: SyncRecords | undefined, parts: { sync
     lastSyncedAt: read.lastSyncedAt,
     rejections: read.rejections,
     rejectionCount: read.rejectionCount,
+    updateWaiting: read.updateWaiting,
     storage: parts.storage,
     enrolment: read.enrolment,
     message: state === 'synced' || state === 'syncing' ? null : (read.outcome?.message ?? null),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeIssues } from './common';
-import { MAX_OPS_PER_PUSH, MAX_SEQ, checkOp, pullQuery, pushRequest, reportsQuery } from './wire';
+import { MAX_OPS_PER_PUSH, MAX_SEQ, checkOp, pullPage, pullQuery, pullResponse, pushRequest, reportsQuery } from './wire';
 
 const HLC = '1763942400000-0000-9f86d081884c7d65';
 const AT = 1_763_942_400_000;
@@ -152,6 +152,28 @@ describe('pullQuery', () => {
     [{ cursor: '1.5' }, /^cursor: /],
   ])('rejects %j', (query, message) => {
     const result = pullQuery.safeParse(query);
+    expect(result.success ? 'valid' : describeIssues(result.error)).toMatch(message);
+  });
+});
+
+describe('pullPage', () => {
+  const pulled = (table: string, extra: Record<string, unknown> = {}) => ({ cursor: 7, table, id: UUID, fields: { deleted: false }, hlcs: { deleted: HLC }, ...extra });
+  const body = (...changes: unknown[]) => ({ changes, nextCursor: 7, hasMore: false, serverTime: AT });
+
+  it('reads a change for a table this version does not know, which the server’s own schema refuses', () => {
+    const page = body(pulled('attendance'), pulled('futureTable'));
+    expect(pullPage.parse(page)).toEqual(page);
+    expect(pullResponse.safeParse(page).success).toBe(false);
+  });
+
+  it.each([
+    ['an empty table name', pulled(''), /^changes\.0\.table: Too small/],
+    ['a 65-character table name', pulled('t'.repeat(65)), /^changes\.0\.table: Too big/],
+    ['a table that is not text', pulled('x', { table: 3 }), /^changes\.0\.table: /],
+    ['a malformed hlc', pulled('futureTable', { hlcs: { deleted: 'soon' } }), /^changes\.0\.hlcs\.deleted: must be an HLC/],
+    ['cursor 0', pulled('futureTable', { cursor: 0 }), /^changes\.0\.cursor: Too small/],
+  ])('still refuses %s', (_name, change, message) => {
+    const result = pullPage.safeParse(body(change));
     expect(result.success ? 'valid' : describeIssues(result.error)).toMatch(message);
   });
 });

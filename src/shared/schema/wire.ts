@@ -187,6 +187,30 @@ export const pullResponse = z.object({
 });
 export type PullResponse = z.infer<typeof pullResponse>;
 
+/**
+ * A pull page as a tablet reads it: like `pullResponse`, but a change may name a table this
+ * version does not know (a table a newer server added). With `tableName` there, one such change
+ * failed the parse of the whole page, so every sync failed and the cursor stuck; the tablet
+ * keeps such a change until it is updated (apply-page.ts). The server answers with `pullResponse`.
+ */
+export const pulledChange = z.object({
+  cursor: z.int().check(z.minimum(1)),
+  // Short, like an id: a table name is a word, and this text becomes part of a local key.
+  table: z.string().check(z.minLength(1), z.maxLength(64)),
+  id: recordId,
+  fields: z.record(z.string(), z.unknown()),
+  hlcs: z.record(z.string(), hlc),
+});
+export type PulledChange = z.infer<typeof pulledChange>;
+
+export const pullPage = z.object({
+  changes: z.array(pulledChange),
+  nextCursor: z.int().check(z.minimum(0)),
+  hasMore: z.boolean(),
+  serverTime: z.number(),
+});
+export type PullPage = z.infer<typeof pullPage>;
+
 export const enrolmentCodeRequest = z.object({
   role,
   uses: z.optional(z.int().check(z.minimum(1), z.maximum(100))),

@@ -57,7 +57,12 @@ export type MetaRow =
   | { key: 'pullCursor'; cursor: number }
   /** How the last sync attempt ended, so every tab (not only the one that syncs) can show it. */
   | { key: 'syncOutcome'; outcome: SyncOutcome; at: number; message?: string }
-  | { key: 'lastSyncedAt'; at: number };
+  | { key: 'lastSyncedAt'; at: number }
+  /**
+   * Pulled changes are held for tables this version does not know (heldChanges): an update of
+   * the app is waiting. Written and cleared in the transactions that add and apply held changes.
+   */
+  | { key: 'updateWaiting'; since: number; tables: string[] };
 
 /** What enrolment gave this device. `deviceId` is the server's id for it, not the local one. */
 export type Enrolment = {
@@ -103,6 +108,22 @@ export type LateArrival = {
 };
 
 /**
+ * A pulled change for a table this version of the app does not know (a newer server's table),
+ * kept until an update knows it (sync/apply-page.ts): the page it came in still counts as applied,
+ * so sync goes on and nothing is lost. Local, never synced.
+ */
+export type HeldChange = {
+  /** `table/id`: see version 6 below for why one row per record. */
+  key: string;
+  table: string;
+  id: string;
+  /** The latest cursor the record came with: the page order held changes are applied in. */
+  cursor: number;
+  fields: Record<string, unknown>;
+  hlcs: Record<string, string>;
+};
+
+/**
  * A day's summary facts, kept so a month's report reads 31 rows instead of 12,000 events. Not
  * synced: derived from the day's records, and deleted by any write (local or pulled) that touches
  * that day, in the same transaction, so a kept row is never staler than the records.
@@ -129,6 +150,7 @@ export class DaybookDatabase extends Dexie {
   registrations!: EntityTable<Stored<'registrations'>, 'id'>;
   lateArrivals!: EntityTable<LateArrival, 'key'>;
   dayCorrections!: EntityTable<DayCorrection, 'day'>;
+  heldChanges!: EntityTable<HeldChange, 'key'>;
 
   constructor(name = 'daybook') {
     // Strict durability: Chrome's relaxed default can lose the last second of writes on power
@@ -182,6 +204,15 @@ export class DaybookDatabase extends Dexie {
     // day keeps them (shared/summary/corrections.ts). Local: each replica corrects its own rows.
     this.version(5).stores({
       dayCorrections: 'day',
+    });
+
+    // Version 6: changes pulled for tables this version does not know, held until an update.
+    // One row per record (`table/id`), the changes to it merged field by field as they arrive,
+    // rather than one row per change (by cursor): a record edited every day until the update
+    // stays one row, re-applying a page writes the same row, and the merge on update reads each
+    // record once. The pulled change is the record's whole state, so nothing is lost by it.
+    this.version(6).stores({
+      heldChanges: 'key',
     });
 
     // The device id and HLC node are made with the database, so a wiped or evicted database

@@ -70,6 +70,8 @@ export type SyncRecords = {
   lastSyncedAt: number | null;
   rejections: RejectedChange[];
   rejectionCount: number;
+  /** Changes pulled for tables this version does not know are held: an update is waiting. */
+  updateWaiting: boolean;
 };
 
 /** At most this many refused changes are shown; the count says how many there are. */
@@ -77,13 +79,14 @@ export const REJECTIONS_SHOWN = 50;
 
 export function loadSyncRecords(database: DaybookDatabase): Promise<SyncRecords> {
   return database.transaction('r', [database.meta, database.outbox, database.rejections], async () => {
-    const [enrolment, waiting, outcome, lastSynced, rejections, rejectionCount] = await Promise.all([
+    const [enrolment, waiting, outcome, lastSynced, rejections, rejectionCount, updateWaiting] = await Promise.all([
       loadEnrolment(database),
       database.outbox.count(),
       database.meta.get('syncOutcome'),
       database.meta.get('lastSyncedAt'),
       database.rejections.reverse().limit(REJECTIONS_SHOWN).toArray(),
       database.rejections.count(),
+      database.meta.get('updateWaiting'),
     ]);
     return {
       enrolment,
@@ -92,6 +95,7 @@ export function loadSyncRecords(database: DaybookDatabase): Promise<SyncRecords>
       lastSyncedAt: lastSynced?.key === 'lastSyncedAt' ? lastSynced.at : null,
       rejections,
       rejectionCount,
+      updateWaiting: updateWaiting?.key === 'updateWaiting',
     };
   });
 }

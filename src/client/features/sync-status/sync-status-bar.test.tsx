@@ -7,7 +7,9 @@ import { db } from '../../db/db';
 import { recordSyncOutcome, storeEnrolment } from '../../db/repositories/sync-state';
 import { writeRecord } from '../../db/core/write';
 import { I18nProvider, type Language } from '../../i18n/i18n';
+import { applyHeldChanges, applyPullPage } from '../../sync/apply-page';
 import { requestPersistentStorage, resetStorageStatus } from '../../sync/storage';
+import { SYNCED_TABLES } from '../../db/core/database';
 import { SyncStatusBar } from './sync-status-bar';
 
 // 11:00 in Paris; only Date is frozen, so IndexedDB and React run as usual.
@@ -159,6 +161,26 @@ describe('SyncStatusBar', () => {
     expect(within(bar()).getByText(/the browser may delete this tablet’s data when space runs low/)).toBeVisible();
     await user.click(within(bar()).getByText('Storage almost full', { selector: 'summary' }));
     expect(within(bar()).getByText('Storage almost full. Sync, then free some space on this tablet.')).toBeVisible();
+  });
+
+  it.each([
+    ['en', 'Update waiting', 'An update of Daybook is waiting: some changes from the server will show once it is installed.'],
+    ['fr', 'Mise à jour en attente', 'Une mise à jour de Daybook est en attente : certaines modifications venues du serveur s’afficheront une fois qu’elle sera installée.'],
+  ] as const)('says in %s that an update is waiting while changes from the server are held, until they are applied', async (language, summaryText, sentence) => {
+    await synced(NOW - MINUTE);
+    // This tablet plays an app that does not know volunteers yet: the server's volunteer is held.
+    const hlc = `${NOW}-0000-bbbbbbbbbbbbbbbb`;
+    const change = { cursor: 1, table: 'volunteers', id: 'v1', fields: { displayName: 'Amira', active: true }, hlcs: { displayName: hlc, active: hlc } };
+    const older = SYNCED_TABLES.filter((table) => table !== 'volunteers');
+    await applyPullPage(db, { changes: [change], nextCursor: 1, hasMore: false, serverTime: NOW }, NOW, undefined, older);
+    const user = renderBar(language);
+    await user.click(await screen.findByText(summaryText, { selector: 'summary' }));
+    expect(screen.getByText(sentence)).toBeVisible();
+
+    // Updated: the app knows the table, applies what was held, and the notice goes.
+    await act(() => applyHeldChanges(db, NOW));
+    await vi.waitFor(() => expect(screen.queryByText(summaryText)).not.toBeInTheDocument());
+    expect(screen.queryByText(sentence)).not.toBeInTheDocument();
   });
 
   it('speaks French', async () => {

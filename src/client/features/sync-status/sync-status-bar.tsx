@@ -71,6 +71,8 @@ export function SyncStatusBar({ link: Link = PlainLink }: { link?: LinkComponent
       {/* After the state it follows: a warning drawn first would be pushed along the row by it. */}
       {status.ready && status.storage.persisted === false && <SyncNote summary={m('storageRefusedShort')} detail={m('storageRefused')} />}
       {status.ready && status.storage.short && <SyncNote summary={m('storageShortShort')} detail={m('storageShort')} />}
+      {/* The server sent changes for tables this version does not know: they are kept until the update. */}
+      {status.ready && status.updateWaiting && <SyncNote summary={m('updateWaitingShort')} detail={m('updateWaiting')} />}
       <RefusedChanges rejections={status.rejections} total={status.rejectionCount} />
     </section>
   );
