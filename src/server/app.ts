@@ -4,6 +4,14 @@ import { registerAppShell, sendAppShell, wantsAppShell } from './app-shell';
 import { BODY_LIMIT_BYTES, errorReply, INTERNAL_ERROR, notFoundReply, replyForError, RETRY_AFTER_BUSY_SECONDS, sendErrorReply } from './error-replies';
 import { guardHttp, httpServerOptions, type HttpLimits } from './http-guards';
 import { pushLimitsFor, type PushLimits } from './load-shedding';
+import { openApiRoutes } from './openapi';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The API routes registered (`GET /api/v1/health`), HEAD apart. */
+    apiRoutes(): string[];
+  }
+}
 import { logSerializers, RequestLogController } from './logging';
 import { DatabaseUnavailable } from './errors';
 import type { FailureLimits } from './failure-limiter';
@@ -61,6 +69,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   // Before every route: connection caps, security headers, long addresses, push shedding.
+  // Every API route as registered, for the OpenAPI document's test (openapi.ts).
+  const apiRoutes: string[] = [];
+  app.decorate('apiRoutes', () => [...apiRoutes]);
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/')) return;
+    for (const method of Array.isArray(route.method) ? route.method : [route.method]) if (method !== 'HEAD') apiRoutes.push(`${method} ${route.url}`);
+  });
   guardHttp(app, {
     ...(options.httpLimits && { limits: options.httpLimits }),
     ...(options.trustProxy && { trustedProxies: options.trustProxy }),
@@ -107,6 +122,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(syncRoutes({ store, clock }), { prefix: '/api/v1' });
   await app.register(leadRoutes({ store, clock }), { prefix: '/api/v1' });
   await app.register(reportRoutes({ store, clock }), { prefix: '/api/v1' });
+  await app.register(openApiRoutes(options.version), { prefix: '/api/v1' });
   const { routes } = options;
   if (routes) {
     await app.register((instance, _options, done) => {
