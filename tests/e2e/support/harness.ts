@@ -23,21 +23,22 @@ export async function copyOfBuild(): Promise<string> {
   return dir;
 }
 
-export type RunningServer = { url: string; store: Store; stop: () => Promise<void> };
+export type RunningServer = { url: string; port: number; store: Store; stop: () => Promise<void> };
 
 /**
  * The real server (buildApp) on the real embedded database in a fresh DATA_DIR, listening on a
  * free loopback port and serving the built app, as `npm start` does.
  */
-export async function startServer(options: { staticDir?: string } = {}): Promise<RunningServer> {
+export async function startServer(options: { staticDir?: string; trustProxy?: string[] } = {}): Promise<RunningServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'daybook-data-'));
   const store = await openStore({ dataDir });
-  const app = await buildApp({ store, version: 'e2e', staticDir: options.staticDir ?? builtApp(), logger: false });
+  const app = await buildApp({ store, version: 'e2e', staticDir: options.staticDir ?? builtApp(), logger: false, ...(options.trustProxy && { trustProxy: options.trustProxy }) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('the server did not listen on a port');
   let stopped = false;
   return {
+    port: address.port,
     // localhost, not 127.0.0.1: a service worker needs a secure context, and localhost is one.
     url: `http://localhost:${address.port}`,
     store,
