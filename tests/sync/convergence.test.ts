@@ -1,21 +1,19 @@
-import type { DBCore, DBCoreTable } from 'dexie';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DaybookDatabase } from '../../src/client/db/core/database';
 import { InvalidWriteError, writeRecord } from '../../src/client/db/core/write';
-import { createSyncEngine } from '../../src/client/sync/engine';
 import { mergeOp } from '../../src/shared/merge';
 import { LEAD_ONLY_TABLES } from '../../src/shared/schema';
 import {
+  dieInsideALocalTransaction,
   expectedState,
   injectTransport,
   newCentreId,
   newTablet,
   serverState,
   startInProcessServer,
+  stopAndRestart,
   tabletState,
   unreliable,
-  watchOutbox,
   type Fault,
   type Tablet,
 } from './support';
@@ -107,72 +105,6 @@ async function applyWrite(tablet: Tablet, change: Write, eventIds: string[], ser
   }
 }
 
-/** The tab stops at an await: after `requestsBeforeStop` requests nothing more happens, then it reopens. */
-async function stopAndRestart(tablet: Tablet, requestsBeforeStop: number): Promise<Tablet> {
-  let left = requestsBeforeStop;
-  const transport = injectTransport(server.app);
-  const stopping: typeof transport = async (request) => {
-    if (left-- <= 0) throw new Error('the tab was closed');
-    return transport(request);
-  };
-  await createSyncEngine({ database: tablet.database, transport: stopping })
-    .syncOnce()
-    .catch(() => undefined);
-  tablet.database.close();
-  const database = new DaybookDatabase(tablet.name);
-  await database.open();
-  watchOutbox(database, tablet.log);
-  return { ...tablet, database, engine: (t) => createSyncEngine({ database, transport: t }) };
-}
-
-class TabClosed extends Error {}
-
-/**
- * The tab dies inside a local transaction: every IndexedDB request of the sync counts a step,
- * and the one after `steps` never happens. Its transaction aborts, as IndexedDB aborts the open
- * transactions of a closed tab: nothing of it is stored, and the tab opens again from what was
- * committed.
- */
-async function dieInsideALocalTransaction(tablet: Tablet, steps: number): Promise<Tablet> {
-  let left = steps;
-  const step = () => left-- > 0;
-  const dying = new DaybookDatabase(tablet.name);
-  dying.use({
-    stack: 'dbcore',
-    name: 'the tab dies',
-    create: (down: DBCore) => ({
-      ...down,
-      table: (name: string): DBCoreTable => {
-        const table = down.table(name);
-        const closed = () => Promise.reject(new TabClosed('the tab was closed'));
-        return {
-          ...table,
-          mutate: (req) => (step() ? table.mutate(req) : closed()),
-          get: (req) => (step() ? table.get(req) : closed()),
-          getMany: (req) => (step() ? table.getMany(req) : closed()),
-          query: (req) => (step() ? table.query(req) : closed()),
-          openCursor: (req) => (step() ? table.openCursor(req) : closed()),
-          count: (req) => (step() ? table.count(req) : closed()),
-        };
-      },
-    }),
-  });
-  tablet.database.close();
-  await dying.open();
-  watchOutbox(dying, tablet.log);
-  await createSyncEngine({ database: dying, transport: injectTransport(server.app) })
-    .syncOnce()
-    .catch((error: unknown) => {
-      // Only the death it was told to die; anything else is a real failure of the sync.
-      if (!(error instanceof TabClosed)) throw error;
-    });
-  dying.close();
-  const database = new DaybookDatabase(tablet.name);
-  await database.open();
-  watchOutbox(database, tablet.log);
-  return { ...tablet, database, engine: (t) => createSyncEngine({ database, transport: t }) };
-}
-
 describe('sync between three tablets and the server', () => {
   it(`converges, loses nothing and doubles nothing, over ${RUNS} random histories`, async () => {
     await fc.assert(
@@ -191,8 +123,8 @@ describe('sync between three tablets and the server', () => {
             const current = tablets[step.tablet]!;
             if (step.kind === 'write') await applyWrite(current, step.write, eventIds, serial);
             else if (step.kind === 'sync') await current.engine(unreliable(injectTransport(server.app), [...step.faults], sent)).syncOnce();
-            else if (step.kind === 'restart') tablets[step.tablet] = await stopAndRestart(current, step.requestsBeforeStop);
-            else tablets[step.tablet] = await dieInsideALocalTransaction(current, step.localStepsBeforeStop);
+            else if (step.kind === 'restart') tablets[step.tablet] = await stopAndRestart(current, injectTransport(server.app), step.requestsBeforeStop);
+            else tablets[step.tablet] = await dieInsideALocalTransaction(current, injectTransport(server.app), step.localStepsBeforeStop);
           }
           // The network comes back for good: everyone syncs until nothing moves.
           for (let round = 0; round < 3; round++) {

@@ -1,3 +1,4 @@
+import type { DBCore, DBCoreTable } from 'dexie';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app';
 import { openStore, type Store } from '../../src/server/store';
@@ -92,10 +93,82 @@ export async function syncAll(server: { app: FastifyInstance }, tablets: readonl
   }
 }
 
+/** Logs every op the tablet queues, with the seq the outbox gives it once the add succeeds. */
 export function watchOutbox(database: DaybookDatabase, log: OutboxOp[]): void {
-  database.outbox.hook('creating', (_key, op) => {
-    log.push(structuredClone(op));
+  database.outbox.hook('creating', function (_key, op) {
+    const entry = structuredClone(op);
+    log.push(entry);
+    this.onsuccess = (seq: unknown) => {
+      if (typeof seq === 'number') entry.seq = seq;
+    };
   });
+}
+
+/** The tablet as it opens again on the same local database (a reload, a restart). */
+async function reopened(tablet: Tablet): Promise<Tablet> {
+  const database = new DaybookDatabase(tablet.name);
+  await database.open();
+  watchOutbox(database, tablet.log);
+  return { ...tablet, database, engine: (t) => createSyncEngine({ database, transport: t }) };
+}
+
+/** The tab stops at an await: after `requestsBeforeStop` requests through `transport` nothing more happens, then it reopens. */
+export async function stopAndRestart(tablet: Tablet, transport: Transport, requestsBeforeStop: number): Promise<Tablet> {
+  let left = requestsBeforeStop;
+  const stopping: Transport = async (request) => {
+    if (left-- <= 0) throw new Error('the tab was closed');
+    return transport(request);
+  };
+  await createSyncEngine({ database: tablet.database, transport: stopping })
+    .syncOnce()
+    .catch(() => undefined);
+  tablet.database.close();
+  return reopened(tablet);
+}
+
+export class TabClosed extends Error {}
+
+/**
+ * The tab dies inside a local transaction: every IndexedDB request of the sync counts a step,
+ * and the one after `steps` never happens. Its transaction aborts, as IndexedDB aborts the open
+ * transactions of a closed tab: nothing of it is stored, and the tab opens again from what was
+ * committed.
+ */
+export async function dieInsideALocalTransaction(tablet: Tablet, transport: Transport, steps: number): Promise<Tablet> {
+  let left = steps;
+  const step = () => left-- > 0;
+  const dying = new DaybookDatabase(tablet.name);
+  dying.use({
+    stack: 'dbcore',
+    name: 'the tab dies',
+    create: (down: DBCore) => ({
+      ...down,
+      table: (name: string): DBCoreTable => {
+        const table = down.table(name);
+        const closed = () => Promise.reject(new TabClosed('the tab was closed'));
+        return {
+          ...table,
+          mutate: (req) => (step() ? table.mutate(req) : closed()),
+          get: (req) => (step() ? table.get(req) : closed()),
+          getMany: (req) => (step() ? table.getMany(req) : closed()),
+          query: (req) => (step() ? table.query(req) : closed()),
+          openCursor: (req) => (step() ? table.openCursor(req) : closed()),
+          count: (req) => (step() ? table.count(req) : closed()),
+        };
+      },
+    }),
+  });
+  tablet.database.close();
+  await dying.open();
+  watchOutbox(dying, tablet.log);
+  await createSyncEngine({ database: dying, transport })
+    .syncOnce()
+    .catch((error: unknown) => {
+      // Only the death it was told to die; anything else is a real failure of the sync.
+      if (!(error instanceof TabClosed)) throw error;
+    });
+  dying.close();
+  return reopened(tablet);
 }
 
 export async function newCentreId(store: Store, name: string): Promise<string> {

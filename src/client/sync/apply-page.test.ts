@@ -40,6 +40,17 @@ const clock = async () => {
 };
 
 describe('applyPullPage', () => {
+  it('keeps no record of a day this tablet has already purged, from a server that has not purged yet, and moves the cursor past it', async () => {
+    await database.meta.put({ key: 'purgedOn', day: '2026-11-24', firstKept: '2025-10-24' });
+    const visit = (cursor: number, id: string, day: string) => {
+      const fields = { childId: 'child-4173KL', day, kind: 'in', at: T0, deleted: false };
+      return { cursor, table: 'attendance' as const, id, fields, hlcs: Object.fromEntries(Object.keys(fields).map((key) => [key, remote(T0 - HOUR)])) };
+    };
+    await applyPullPage(database, page([visit(1, 'old', '2025-10-23'), visit(2, 'kept', '2025-10-24')]), T0);
+    expect((await database.attendance.toArray()).map((row) => row.id)).toEqual(['kept']);
+    expect(await loadPullCursor(database)).toBe(2);
+  });
+
   it('stores the records and the cursor; applying the same page again changes nothing', async () => {
     const first = page([volunteer(1, 'v1', T0, { displayName: 'Amira', active: true, deleted: false }), volunteer(2, 'v2', T0, { displayName: 'Sam', active: true, deleted: false })]);
     expect(await applyPullPage(database, first, T0)).toBe(2);

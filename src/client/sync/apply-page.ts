@@ -1,3 +1,4 @@
+import { isPurged } from '../../shared/retention';
 import { formatHlc, parseHlc, receive } from '../../shared/hlc';
 import { mergeReplicas, type Replica } from '../../shared/merge';
 import type { Change, PullPage, PulledChange, TableName } from '../../shared/schema';
@@ -137,13 +138,20 @@ export function applyPullPage(database: DaybookDatabase, page: PullPage, wallNow
  * erased children's records removed. The one merge path of pull pages and of held changes.
  * Runs in the caller's transaction, which holds MERGE_SCOPE; `clock` is this tablet's clock then.
  */
+/** The tables whose records have a day of their own (participations go with their session). */
+const DAY_TABLES: ReadonlySet<string> = new Set(['attendance', 'shifts', 'sessions', 'dayCloses']);
+
 async function mergeChanges(database: DaybookDatabase, changes: readonly Change[], wallNow: number, clock: string): Promise<void> {
   if (changes.length === 0) return;
   const byTable = new Map<TableName, Change[]>();
-  const erased = await erasedChildrenNamed(database, changes);
+  const [erased, purged] = await Promise.all([erasedChildrenNamed(database, changes), database.meta.get('purgedOn')]);
+  // The bound this tablet's last purge applied: a record of a day before it, from a server that
+  // has not purged yet today, would stay until tomorrow's purge (sync-protocol.md, Retention).
+  const firstKept = purged?.key === 'purgedOn' ? purged.firstKept : undefined;
   for (const change of changes) {
     // A change naming an erased child is not kept (the server sends none; an old page might).
     if (change.table !== 'erasures' && erased.has(childNamed(change) ?? '')) continue;
+    if (firstKept !== undefined && DAY_TABLES.has(change.table) && typeof change.fields['day'] === 'string' && isPurged(change.fields['day'], firstKept)) continue;
     const list = byTable.get(change.table) ?? [];
     list.push(change);
     byTable.set(change.table, list);
@@ -253,7 +261,12 @@ export async function applyHeldChanges(database: DaybookDatabase, wallNow: numbe
 /** The child a change is about: a child's own record, or the `childId` of an event or registration. */
 function childNamed(change: Change): string | undefined {
   if (change.table === 'children') return change.id;
-  if (change.table === 'attendance' || change.table === 'participations' || change.table === 'registrations') return text(change.fields, 'childId');
+  if (change.table === 'attendance' || change.table === 'participations' || change.table === 'registrations') {
+    const childId = text(change.fields, 'childId');
+    // A participation's id is `sessionId:childId` (shared/ids.ts), also on a change holding no childId.
+    if (childId === undefined && change.table === 'participations' && change.id.includes(':')) return change.id.slice(change.id.lastIndexOf(':') + 1);
+    return childId;
+  }
   return undefined;
 }
 

@@ -20,9 +20,33 @@ export function childNamedBy(op: Pick<Op, 'table' | 'id' | 'fields'>): string | 
   if (op.table === 'children') return op.id;
   if (op.table === 'attendance' || op.table === 'participations' || op.table === 'registrations') {
     const childId = op.fields['childId'];
-    return typeof childId === 'string' ? childId : undefined;
+    if (typeof childId === 'string') return childId;
+    // A participation's id is `sessionId:childId` (shared/ids.ts): a partial op (leftAt, deleted) names its child too.
+    if (op.table === 'participations' && op.id.includes(':')) return op.id.slice(op.id.lastIndexOf(':') + 1);
   }
   return undefined;
+}
+
+/** The tables whose records name a child by `childId`, and are made with it. */
+const OF_A_CHILD = new Set(['attendance', 'participations', 'registrations']);
+
+/**
+ * Partial ops (no `childId`: an Undo's `deleted`, a check-out's `leftAt`) on a child's record the
+ * server no longer holds. A tablet only changes a record it made or pulled, and makes each with
+ * every field, so such a record was erased or purged while the tablet had not heard: stored, it
+ * would be a record the erasure or the purge was meant to end. They are acknowledged, not stored.
+ */
+async function changesToGoneRecords(tx: Queryable, centreId: string, ops: readonly Op[]): Promise<Set<Op>> {
+  const partial = ops.filter((op) => OF_A_CHILD.has(op.table) && typeof op.fields['childId'] !== 'string');
+  if (partial.length === 0) return new Set();
+  const held = await tx.query<{ tbl: string; id: string }>(
+    `SELECT r.tbl, r.id FROM records r JOIN jsonb_to_recordset($2::jsonb) AS k(tbl text, id text) ON r.tbl = k.tbl AND r.id = k.id WHERE r.centre_id = $1`,
+    [centreId, JSON.stringify(partial.map((op) => ({ tbl: op.table, id: op.id })))],
+  );
+  const known = new Set(held.map((row) => `${row.tbl}:${row.id}`));
+  // A record made earlier in this same batch is not gone.
+  for (const op of ops) if (typeof op.fields['childId'] === 'string') known.add(`${op.table}:${op.id}`);
+  return new Set(partial.filter((op) => !known.has(`${op.table}:${op.id}`)));
 }
 
 /** Which of these children have an erasure record. */
@@ -34,8 +58,9 @@ export async function erasedAmong(q: Queryable, centreId: string, childIds: read
 
 /**
  * Splits a push's valid ops, under the centre's lock: those naming a child erased before or by
- * this batch are refused; the erasures are applied after the merge (eraseChildren), so a check-in
- * earlier in the same batch goes with the rest of the child's records.
+ * this batch are refused; partial changes to a child's record the server no longer holds are
+ * left out (changesToGoneRecords); the erasures are applied after the merge (eraseChildren), so a
+ * check-in earlier in the same batch goes with the rest of the child's records.
  */
 export async function screenForErasures(tx: Queryable, centreId: string, ops: readonly Op[]): Promise<{ kept: Op[]; refused: Op[]; newlyErased: string[] }> {
   const erasing = new Set(ops.filter((op) => op.table === 'erasures').map((op) => op.id));
@@ -45,12 +70,13 @@ export async function screenForErasures(tx: Queryable, centreId: string, ops: re
   });
   const already = await erasedAmong(tx, centreId, [...named, ...erasing]);
   const erased = new Set([...already, ...erasing]);
+  const gone = await changesToGoneRecords(tx, centreId, ops);
   const kept: Op[] = [];
   const refused: Op[] = [];
   for (const op of ops) {
     const childId = childNamedBy(op);
     if (childId !== undefined && erased.has(childId)) refused.push(op);
-    else kept.push(op);
+    else if (!gone.has(op)) kept.push(op);
   }
   return { kept, refused, newlyErased: [...erasing].filter((id) => !already.has(id)) };
 }
