@@ -120,4 +120,18 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE centres ADD COLUMN first_kept_day text;
     `,
   },
+  {
+    id: 5,
+    name: 'erased records',
+    // The keys of the records an erasure deleted (sync/erasure.ts): a partial op on one (an Undo's
+    // deleted, a check-out's leftAt) names no child, and must not bring the record back.
+    sql: `
+      CREATE TABLE erased_records (
+        centre_id text NOT NULL REFERENCES centres,
+        tbl text NOT NULL,
+        id text NOT NULL,
+        PRIMARY KEY (centre_id, tbl, id)
+      );
+    `,
+  },
 ];

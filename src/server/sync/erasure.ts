@@ -27,26 +27,23 @@ export function childNamedBy(op: Pick<Op, 'table' | 'id' | 'fields'>): string | 
   return undefined;
 }
 
-/** The tables whose records name a child by `childId`, and are made with it. */
+/** The tables whose records name a child by `childId`. */
 const OF_A_CHILD = new Set(['attendance', 'participations', 'registrations']);
 
 /**
- * Partial ops (no `childId`: an Undo's `deleted`, a check-out's `leftAt`) on a child's record the
- * server no longer holds. A tablet only changes a record it made or pulled, and makes each with
- * every field, so such a record was erased or purged while the tablet had not heard: stored, it
- * would be a record the erasure or the purge was meant to end. They are acknowledged, not stored.
+ * Partial ops (no `childId`: an Undo's `deleted`, a check-out's `leftAt`) on a record an erasure
+ * deleted: sent by a tablet that had not heard of the erasure, they name no child, and stored
+ * they would bring the record back. They are refused as ERASED like the others.
  */
-async function changesToGoneRecords(tx: Queryable, centreId: string, ops: readonly Op[]): Promise<Set<Op>> {
+async function changesToErasedRecords(tx: Queryable, centreId: string, ops: readonly Op[]): Promise<Set<Op>> {
   const partial = ops.filter((op) => OF_A_CHILD.has(op.table) && typeof op.fields['childId'] !== 'string');
   if (partial.length === 0) return new Set();
-  const held = await tx.query<{ tbl: string; id: string }>(
-    `SELECT r.tbl, r.id FROM records r JOIN jsonb_to_recordset($2::jsonb) AS k(tbl text, id text) ON r.tbl = k.tbl AND r.id = k.id WHERE r.centre_id = $1`,
+  const erased = await tx.query<{ tbl: string; id: string }>(
+    `SELECT e.tbl, e.id FROM erased_records e JOIN jsonb_to_recordset($2::jsonb) AS k(tbl text, id text) ON e.tbl = k.tbl AND e.id = k.id WHERE e.centre_id = $1`,
     [centreId, JSON.stringify(partial.map((op) => ({ tbl: op.table, id: op.id })))],
   );
-  const known = new Set(held.map((row) => `${row.tbl}:${row.id}`));
-  // A record made earlier in this same batch is not gone.
-  for (const op of ops) if (typeof op.fields['childId'] === 'string') known.add(`${op.table}:${op.id}`);
-  return new Set(partial.filter((op) => !known.has(`${op.table}:${op.id}`)));
+  const keys = new Set(erased.map((row) => `${row.tbl}:${row.id}`));
+  return new Set(partial.filter((op) => keys.has(`${op.table}:${op.id}`)));
 }
 
 /** Which of these children have an erasure record. */
@@ -58,8 +55,8 @@ export async function erasedAmong(q: Queryable, centreId: string, childIds: read
 
 /**
  * Splits a push's valid ops, under the centre's lock: those naming a child erased before or by
- * this batch are refused; partial changes to a child's record the server no longer holds are
- * left out (changesToGoneRecords); the erasures are applied after the merge (eraseChildren), so a
+ * this batch are refused, and so are partial changes to a record an erasure deleted
+ * (changesToErasedRecords); the erasures are applied after the merge (eraseChildren), so a
  * check-in earlier in the same batch goes with the rest of the child's records.
  */
 export async function screenForErasures(tx: Queryable, centreId: string, ops: readonly Op[]): Promise<{ kept: Op[]; refused: Op[]; newlyErased: string[] }> {
@@ -70,13 +67,13 @@ export async function screenForErasures(tx: Queryable, centreId: string, ops: re
   });
   const already = await erasedAmong(tx, centreId, [...named, ...erasing]);
   const erased = new Set([...already, ...erasing]);
-  const gone = await changesToGoneRecords(tx, centreId, ops);
+  const gone = await changesToErasedRecords(tx, centreId, ops);
   const kept: Op[] = [];
   const refused: Op[] = [];
   for (const op of ops) {
     const childId = childNamedBy(op);
-    if (childId !== undefined && erased.has(childId)) refused.push(op);
-    else if (!gone.has(op)) kept.push(op);
+    if ((childId !== undefined && erased.has(childId)) || gone.has(op)) refused.push(op);
+    else kept.push(op);
   }
   return { kept, refused, newlyErased: [...erasing].filter((id) => !already.has(id)) };
 }
@@ -93,6 +90,14 @@ export async function eraseChildren(tx: Queryable, centreId: string, childIds: r
        JOIN records s ON s.centre_id = p.centre_id AND s.tbl = 'sessions' AND s.id = p.fields->>'sessionId'
        WHERE p.centre_id = $1 AND p.tbl = 'participations' AND p.fields->>'childId' = $2 AND s.fields ? 'day'`,
       [centreId, childId],
+    );
+    // Remembered before they go, so a partial op on one of them is refused (changesToErasedRecords).
+    await tx.query(
+      `INSERT INTO erased_records (centre_id, tbl, id)
+       SELECT centre_id, tbl, id FROM records
+       WHERE centre_id = $1 AND tbl = ANY($2::text[]) AND (fields->>'childId' = $3 OR (tbl = 'participations' AND id LIKE '%:' || $3))
+       ON CONFLICT DO NOTHING`,
+      [centreId, [...OF_A_CHILD], childId],
     );
     // One stand-in per erased child, random, so nothing links it to the child (corrections.ts).
     const [child] = await childrenByIds(tx, centreId, [childId]);
