@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import { boundaryConfigs } from './eslint.boundaries.js';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dev-dist/**', 'node_modules/**', 'coverage/**', 'data/**'] },
+  { ignores: ['dist/**', 'build/**', 'dev-dist/**', 'node_modules/**', 'coverage/**', 'data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

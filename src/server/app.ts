@@ -1,5 +1,6 @@
 import compress from '@fastify/compress';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import { zodSchemaController } from './response-schema';
 import { registerAppShell, sendAppShell, wantsAppShell } from './app-shell';
 import { BODY_LIMIT_BYTES, errorReply, INTERNAL_ERROR, notFoundReply, replyForError, RETRY_AFTER_BUSY_SECONDS, sendErrorReply } from './error-replies';
 import { guardHttp, httpServerOptions, type HttpLimits } from './http-guards';
@@ -56,6 +57,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT_BYTES,
     logger: loggerOptions(options.logger ?? false),
     logController: new RequestLogController(),
+    // Answers are written through their zod schemas, and ajv is never loaded (response-schema.ts).
+    schemaController: zodSchemaController,
     return503OnClosing: false,
     ...httpServerOptions({ ...(options.httpLimits && { limits: options.httpLimits }), ...(options.trustProxy && { trustedProxies: options.trustProxy }) }),
     // `__proto__` and `constructor` keys are data: JSON.parse keeps them as own properties, which

@@ -163,11 +163,11 @@ export function openApiDocument(version: string) {
   };
 }
 
-/** Serves the document, built once. */
+/** Serves the document, built once, on the first request: building it at start took 0.2 s of a restart. */
 export function openApiRoutes(version: string): FastifyPluginCallback {
-  const document = openApiDocument(version);
+  let document: ReturnType<typeof openApiDocument> | undefined;
   return (app, _options, done) => {
-    app.get('/openapi.json', () => document);
+    app.get('/openapi.json', () => (document ??= openApiDocument(version)));
     done();
   };
 }

@@ -13,6 +13,7 @@ import { freshTabletPull } from './fresh-pull';
 import { layoutShift } from './layout-shift';
 import { manyTablets } from './many-tablets';
 import { report, type BenchResult } from './report';
+import { restartTime } from './restart';
 import { summaryOnTablet, yearReportFromServer } from './summary';
 import { syncOverHttp } from './sync-http';
 import { busyTablet } from './tablet';
@@ -32,4 +33,5 @@ try {
 results.push(...(await yearReportFromServer()));
 results.push(...(await syncOverHttp()));
 results.push(...(await manyTablets()));
+results.push(...(await restartTime()));
 await report(results);

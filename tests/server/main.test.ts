@@ -12,8 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const SPAWNED = 120_000;
 
 /**
- * The server as its operator meets it: `tsx src/server/main.ts` in a child process, configured by
- * the environment alone. A bad setting must stop it with exactly one line on stderr and exit 1.
+ * The server as its operator meets it: src/server/main.ts in a child process (Node with tsx as a
+ * loader; `npm start` runs the same code bundled), configured by the environment alone. A bad
+ * setting must stop it with exactly one line on stderr and exit 1.
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -45,7 +46,9 @@ interface Run {
 
 /** Starts the server with only the given settings (none inherited, DATABASE_URL included). */
 function startServer(settings: Record<string, string>): Run {
-  const child = spawn(TSX, ['src/server/main.ts'], {
+  // Not the tsx command: it relays a signal to its child and, if the child has not answered its
+  // message within 30 ms (a busy machine), kills it, so a clean SIGTERM stop came out as exit 143.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? scratch, STATIC_DIR: staticDir, ...settings },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,7 +3,6 @@ import { z } from '../../shared/schema/common';
 import { enrolRequest, enrolResponse } from '../../shared/schema/wire';
 import { ApiError } from '../errors';
 import { ENROL_FAILURE_LIMITS, FailureLimiter, type FailureLimits } from '../failure-limiter';
-import { responseSchema } from '../json-schema';
 import { enrol } from '../store/accounts';
 import type { Store } from '../store/types';
 import { isStorableText } from '../sync/storable';
@@ -29,7 +28,7 @@ const codeInvalid = () =>
 export function enrolRoutes({ store, clock, limits = ENROL_FAILURE_LIMITS }: EnrolRouteOptions): FastifyPluginCallback {
   const failures = new FailureLimiter(limits);
   return (app, _options, done) => {
-    app.post('/enrol', { schema: { response: { 201: responseSchema(enrolResponseWithSeries) } } }, async (request, reply): Promise<EnrolResponseWithSeries> => {
+    app.post('/enrol', { schema: { response: { 201: enrolResponseWithSeries } } }, async (request, reply): Promise<EnrolResponseWithSeries> => {
       // Checked before the code, so a guesser who is blocked learns nothing, right code or not.
       const waitMs = failures.waitMs(request.ip, clock());
       // request.ip is the client's own address, also behind a proxy named in TRUST_PROXY.

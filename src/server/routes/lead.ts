@@ -2,7 +2,6 @@ import type { FastifyPluginCallback } from 'fastify';
 import { devicesResponse, enrolmentCodeRequest, enrolmentCodeResponse } from '../../shared/schema/wire';
 import { deviceOf, requireDevice } from '../auth';
 import { ApiError } from '../errors';
-import { responseSchema } from '../json-schema';
 import { listDevices, mintEnrolmentCode, revokeDevice } from '../store/accounts';
 import type { Store } from '../store/types';
 import { parseInput } from './parse';
@@ -23,14 +22,14 @@ export function leadRoutes({ store, clock }: LeadRouteOptions): FastifyPluginCal
   return (app, _options, done) => {
     const onRequest = requireDevice(store, clock, 'lead');
 
-    app.post('/enrolment-codes', { onRequest, schema: { response: { 201: responseSchema(enrolmentCodeResponse) } } }, async (request, reply) => {
+    app.post('/enrolment-codes', { onRequest, schema: { response: { 201: enrolmentCodeResponse } } }, async (request, reply) => {
       const { role, uses, ttlHours } = parseInput(enrolmentCodeRequest, request.body, 'body');
       const minted = await mintEnrolmentCode(store, { centreId: deviceOf(request).centreId, role, uses, ttlHours, now: clock() });
       void reply.code(201);
       return minted;
     });
 
-    app.get('/devices', { onRequest, schema: { response: { 200: responseSchema(devicesResponse) } } }, async (request) => {
+    app.get('/devices', { onRequest, schema: { response: { 200: devicesResponse } } }, async (request) => {
       const devices = await listDevices(store, deviceOf(request).centreId);
       return { devices: devices.map(({ id, name, role, lastSeenAt, revoked }) => ({ id, name, role, lastSeenAt, revoked })) };
     });

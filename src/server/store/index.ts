@@ -1,9 +1,9 @@
 import { ConfigError } from '../errors';
-import { prepareDataDir } from './data-dir';
+import { clearInterruptedCreation, createDatabaseAtomically, holdsDatabase, prepareDataDir } from './data-dir';
 import { applyMigrations } from './migrate';
 import { analyse } from './statistics';
 import { migrations as schemaMigrations, type Migration } from './migrations';
-import { openPglite } from './pglite-driver';
+import { analyseStaleTables, openPglite } from './pglite-driver';
 import { openPostgres } from './postgres-driver';
 import type { Session, Store } from './types';
 
@@ -54,8 +54,23 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.dataDir === undefined) {
     throw new ConfigError('no database given: set DATA_DIR or DATABASE_URL');
   }
-  const connection = await openPglite(await prepareDataDir(options.dataDir));
-  return migrated(connection.store, connection.session, list);
+  const dir = await prepareDataDir(options.dataDir);
+  await clearInterruptedCreation(dir);
+  if (!(await holdsDatabase(dir))) {
+    // Made, migrated and analysed aside, then moved in whole: a kill during the first start
+    // leaves no half-made database (data-dir.ts).
+    await createDatabaseAtomically(dir, async (folder) => {
+      const fresh = await openPglite(folder, dir);
+      try {
+        await applyMigrations(fresh.session, list);
+        await analyse(fresh.store);
+      } finally {
+        await fresh.store.close();
+      }
+    });
+  }
+  const connection = await openPglite(dir);
+  return migrated(connection.store, connection.session, list, undefined, analyseStaleTables);
 }
 
 async function migrated(
@@ -63,9 +78,11 @@ async function migrated(
   session: Session,
   list: readonly Migration[],
   endSession: () => void = () => undefined,
+  analyseOnOpen: (store: Store) => Promise<unknown> = analyse,
 ): Promise<Store> {
+  let applied: number[];
   try {
-    await applyMigrations(session, list);
+    applied = await applyMigrations(session, list);
   } catch (error) {
     // The session goes back first: closing the pool waits for every connection it lent.
     endSession();
@@ -73,6 +90,7 @@ async function migrated(
     throw error;
   }
   endSession();
-  await analyse(store);
+  // A migration may change what the tables hold: everything again, then.
+  await (applied.length > 0 ? analyse(store) : analyseOnOpen(store));
   return store;
 }
