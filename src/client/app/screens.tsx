@@ -1,6 +1,7 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import type { MessageKey } from '../i18n/en';
 import { TodayScreen } from '../features/today/today-screen';
+import { Link } from './router';
 
 /**
  * Every screen and its address. Today is in the first load; the others are separate chunks,
@@ -23,6 +24,8 @@ const CloseDayScreen = lazy(() => import('../features/close/close-day-screen').t
 const EnrolScreen = lazy(() => import('../features/enrol/enrol-screen').then((module) => ({ default: module.EnrolScreen })));
 const SummaryScreen = lazy(() => import('../features/summary/summary-screen').then((module) => ({ default: module.SummaryScreen })));
 const ChildrenScreen = lazy(() => import('../features/children/children-screen').then((module) => ({ default: module.ChildrenScreen })));
+// The Tablets screen gets the app's in-place link: features never import the router.
+const TabletsScreen = lazy(() => import('../features/tablets/tablets-screen').then(({ TabletsScreen: Screen }) => ({ default: () => <Screen link={Link} /> })));
 const SettingsScreen = lazy(() => import('../features/settings/settings-screen').then((module) => ({ default: module.SettingsScreen })));
 
 export const SCREENS: readonly Screen[] = [
@@ -34,5 +37,6 @@ export const SCREENS: readonly Screen[] = [
   // A lead's screens last: they join the row once the role is read, moving nothing before them.
   { path: '/close', title: 'navClose', component: CloseDayScreen, inNav: true, leadOnly: true },
   { path: '/children', title: 'navChildren', component: ChildrenScreen, inNav: true, leadOnly: true },
+  { path: '/tablets', title: 'navTablets', component: TabletsScreen, inNav: true, leadOnly: true },
   { path: '/enrol', title: 'navEnrol', component: EnrolScreen, inNav: false },
 ];

@@ -52,6 +52,7 @@ export const en = {
   navClose: 'Close day',
   navEnrol: 'Connect to the server',
   navChildren: 'Children',
+  navTablets: 'Tablets',
   navSummary: 'Summary',
   navSettings: 'Settings',
   headcountTitle: 'Headcount',

@@ -53,6 +53,7 @@ export const fr: Record<MessageKey, string> = {
   navClose: 'Clôturer',
   navEnrol: 'Connexion au serveur',
   navChildren: 'Enfants',
+  navTablets: 'Tablettes',
   navSummary: 'Bilan',
   navSettings: 'Réglages',
   headcountTitle: 'Effectifs',

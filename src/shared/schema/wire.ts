@@ -217,6 +217,8 @@ export const enrolmentCodeRequest = z.object({
   ttlHours: z.optional(z.int().check(z.minimum(1), z.maximum(24 * 90))),
 });
 export const enrolmentCodeResponse = z.object({ code: z.string(), expiresAt: epochMs });
+export type EnrolmentCodeRequest = z.infer<typeof enrolmentCodeRequest>;
+export type EnrolmentCode = z.infer<typeof enrolmentCodeResponse>;
 
 export const device = z.object({
   id: z.string(),
@@ -226,6 +228,7 @@ export const device = z.object({
   revoked: z.boolean(),
 });
 export const devicesResponse = z.object({ devices: z.array(device) });
+export type Device = z.infer<typeof device>;
 
 /** A report's first or last day: any day a record can be on (common.ts), so date arithmetic never leaves the calendar. */
 const reportDay = day.check(

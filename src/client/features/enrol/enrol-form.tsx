@@ -2,6 +2,8 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { TEXT_LIMITS } from '../../../shared/schema';
 import type { Enrolment } from '../../db/core/database';
 import { enrolDevice, type EnrolProblem } from '../../sync/enrol';
+import { readEnrolLink } from '../../ui/enrol-link';
+import { QrScanner, useCanScanQr } from '../../ui/qr-scanner';
 import { EnrolField } from './enrol-field';
 import { useEnrolMessages, type EnrolMessages } from './messages';
 
@@ -27,11 +29,11 @@ const PROBLEM_TEXT: Record<EnrolProblem['reason'], Parameters<EnrolMessages>[0]>
  * address this app was loaded from (the Daybook server serves the app, so it is usually right).
  */
 function prefill(): Values {
-  const query = new URLSearchParams(globalThis.location?.search ?? '');
+  const link = readEnrolLink(globalThis.location?.search ?? '');
   const origin = globalThis.location?.origin ?? '';
   return {
-    serverUrl: query.get('server') ?? (/^https?:/.test(origin) ? origin : ''),
-    code: query.get('code') ?? '',
+    serverUrl: link.server ?? (/^https?:/.test(origin) ? origin : ''),
+    code: link.code ?? '',
     deviceName: '',
   };
 }
@@ -51,12 +53,38 @@ export function EnrolForm({ onEnrolled, onCancel }: EnrolFormProps) {
   const serverInput = useRef<HTMLInputElement>(null);
   const codeInput = useRef<HTMLInputElement>(null);
   const nameInput = useRef<HTMLInputElement>(null);
+  const canScan = useCanScanQr();
+  const [scanning, setScanning] = useState(false);
+  const [scanNote, setScanNote] = useState<string | null>(null);
+  const [scanDone, setScanDone] = useState(false);
 
   const change = (field: Field) => (value: string) => {
     setValues((current) => ({ ...current, [field]: value }));
     if (problem?.field === field) setProblem(null);
   };
   const errorAt = (field: Field) => (problem?.field === field ? m(PROBLEM_TEXT[problem.reason]) : null);
+
+  /** A QR code the camera read: a lead's enrol link fills in the server and the code. */
+  const scanned = (text: string): boolean => {
+    let link: URL | null = null;
+    try {
+      link = new URL(text);
+    } catch {
+      // Not a link at all: a child's card, say.
+    }
+    const { server, code } = readEnrolLink(link?.search ?? '');
+    if (!server || !code) {
+      setScanNote(m('scanNotEnrol'));
+      return false;
+    }
+    setValues((current) => ({ ...current, serverUrl: server, code }));
+    setProblem(null);
+    setScanning(false);
+    setScanNote(null);
+    setScanDone(true);
+    nameInput.current?.focus();
+    return true;
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -85,6 +113,31 @@ export function EnrolForm({ onEnrolled, onCancel }: EnrolFormProps) {
   return (
     <form className="panel enrol-form" aria-labelledby={titleId} onSubmit={(event) => void submit(event)} noValidate>
       <h2 id={titleId}>{m('formTitle')}</h2>
+      {canScan ? (
+        <div className="enrol-scan">
+          {scanning ? (
+            <QrScanner onRead={scanned} onStop={() => setScanning(false)} note={scanNote} />
+          ) : (
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setScanDone(false);
+                setScanning(true);
+              }}
+            >
+              {m('scan')}
+            </button>
+          )}
+          {scanDone && (
+            <p className="enrol-scan-read" role="status">
+              {m('scanRead')}
+            </p>
+          )}
+        </div>
+      ) : (
+        <p className="hint">{m('cameraAppHint')}</p>
+      )}
       <EnrolField
         label={m('serverLabel')}
         hint={m('serverHint')}

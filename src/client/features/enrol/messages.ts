@@ -37,6 +37,10 @@ export const useEnrolMessages = defineMessages({
     nameEmpty: 'Give this tablet a name.',
     nameTooLong: 'At most 60 characters.',
     nameInvalid: 'This name cannot be used. Try letters and digits only.',
+    scan: 'Scan the lead’s QR code',
+    cameraAppHint: 'Is the lead showing a QR code? Scan it with this tablet’s camera app: the link it opens fills in this form.',
+    scanNotEnrol: 'That QR code is not a Daybook enrolment code. Scan the one on the lead’s screen.',
+    scanRead: 'Code read. Give this tablet a name, then tap Enrol.',
     saveFailed: 'This tablet could not keep the enrolment: {reason}',
   },
   fr: {
@@ -74,6 +78,10 @@ export const useEnrolMessages = defineMessages({
     nameEmpty: 'Donnez un nom à cette tablette.',
     nameTooLong: '60 caractères au maximum.',
     nameInvalid: 'Ce nom ne peut pas être utilisé. Essayez avec des lettres et des chiffres.',
+    scan: 'Scanner le QR code de la personne responsable',
+    cameraAppHint: 'La personne responsable montre un QR code ? Scannez-le avec l’appareil photo de cette tablette : le lien qu’il ouvre remplit ce formulaire.',
+    scanNotEnrol: 'Ce QR code n’est pas un code d’inscription Daybook. Scannez celui de l’écran de la personne responsable.',
+    scanRead: 'Code lu. Donnez un nom à cette tablette, puis touchez Inscrire.',
     saveFailed: 'Cette tablette n’a pas pu garder l’inscription : {reason}',
   },
 });
