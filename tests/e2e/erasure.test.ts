@@ -2,11 +2,11 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { childIdFromCode, formatCodeForReading, issueCode } from '../../src/shared/codes';
 import { centreDay } from '../../src/shared/dates';
-import { createCentre, mintEnrolmentCode } from '../../src/server/store/accounts';
+import { createCentre } from '../../src/server/store/accounts';
 import { rangeReport } from '../../src/server/store/reports';
-import type { Role } from '../../src/shared/schema';
 import { newTablet } from './support/harness';
 import { browserAndServer } from './support/suite';
+import { enrolTablet, registerAndCheckIn } from './support/tablet-steps';
 
 /**
  * Issue 11, erasure end to end (sync-protocol.md, Erasure; invariant 10): a lead erases a child
@@ -19,25 +19,6 @@ import { browserAndServer } from './support/suite';
 const suite = browserAndServer();
 const CHILD = issueCode('K', 4301);
 const OTHER = issueCode('K', 4302);
-
-async function enrol(page: Page, centreId: string, name: string, role: Role): Promise<void> {
-  const { code } = await mintEnrolmentCode(suite.server.store, { centreId, role, now: Date.now() });
-  await page.goto(`${suite.server.url}/enrol?server=${encodeURIComponent(suite.server.url)}&code=${encodeURIComponent(code)}`);
-  await page.getByRole('textbox', { name: 'Name of this tablet' }).fill(name);
-  await page.getByRole('button', { name: 'Enrol' }).click();
-  await page.getByText(/This tablet is now connected to Lille/).waitFor();
-  await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Today' }).click();
-}
-
-async function registerAndCheckIn(page: Page, code: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'Child code' }).fill(code);
-  await page.getByRole('button', { name: 'Check in or out' }).click();
-  const form = page.getByRole('form', { name: 'Register a child' });
-  await form.getByRole('radio', { name: '6-8' }).check();
-  await form.getByRole('radio', { name: 'Girl' }).check();
-  await form.getByRole('button', { name: 'Register and check in' }).click();
-  await page.getByText(`${formatCodeForReading(code)} registered and checked in`).waitFor();
-}
 
 async function sync(context: BrowserContext, page: Page): Promise<void> {
   await context.setOffline(false);
@@ -80,9 +61,9 @@ describe('erasing a child across tablets', () => {
     const late = await newTablet(suite.browser);
     const childId = childIdFromCode(CHILD);
     try {
-      await enrol(lead.page, centre.id, 'Lead tablet', 'lead');
-      await enrol(away.page, centre.id, 'Playroom', 'volunteer');
-      await enrol(late.page, centre.id, 'Garden', 'volunteer');
+      await enrolTablet(lead.page, suite.server, { centre, name: 'Lead tablet', role: 'lead' });
+      await enrolTablet(away.page, suite.server, { centre, name: 'Playroom', role: 'volunteer' });
+      await enrolTablet(late.page, suite.server, { centre, name: 'Garden', role: 'volunteer' });
 
       // The child comes and goes; another child stays. Every tablet hears of it.
       await registerAndCheckIn(lead.page, CHILD);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCodeForReading, issueCode } from '../../src/shared/codes';
 import { axeViolations } from './support/axe';
 import { launchBrowser, newTablet, serviceWorkerReady, startServer } from './support/harness';
+import { registerAndCheckIn } from './support/tablet-steps';
 
 let browser: Browser;
 
@@ -31,14 +32,8 @@ describe('Daybook offline, in Chromium against the real server', () => {
 
       // Register a child and check them in, entirely offline.
       const code = issueCode('K', 4173);
-      await page.getByRole('textbox', { name: 'Child code' }).fill(code);
-      await page.getByRole('button', { name: 'Check in or out' }).click();
-      const form = page.getByRole('form', { name: 'Register a child' });
-      await form.getByRole('radio', { name: '6-8' }).check();
-      await form.getByRole('radio', { name: 'Girl' }).check();
-      await form.getByRole('button', { name: 'Register and check in' }).click();
+      await registerAndCheckIn(page, code);
       const reading = formatCodeForReading(code);
-      await page.getByText(`${reading} registered and checked in`).waitFor();
       const tile = page.getByRole('button', { name: `Check out ${reading}` });
       await tile.waitFor();
 

@@ -1,34 +1,16 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { createCentre, listDevices, mintEnrolmentCode, revokeDevice } from '../../src/server/store/accounts';
+import { createCentre, listDevices, revokeDevice } from '../../src/server/store/accounts';
 import { formatCodeForReading, issueCode } from '../../src/shared/codes';
 import { newTablet } from './support/harness';
 import { browserAndServer } from './support/suite';
+import { enrolTablet, registerAndCheckIn } from './support/tablet-steps';
 
 const suite = browserAndServer();
 
 const SHARED = issueCode('K', 4173);
 const ONLY_A = issueCode('K', 4174);
 const ONLY_B = issueCode('K', 4175);
-
-async function enrol(page: Page, centreId: string, name: string): Promise<void> {
-  const { code } = await mintEnrolmentCode(suite.server.store, { centreId, role: 'lead', now: Date.now() });
-  // The link a QR code would carry: the server address and the code, prefilled.
-  await page.goto(`${suite.server.url}/enrol?server=${encodeURIComponent(suite.server.url)}&code=${encodeURIComponent(code)}`);
-  await page.getByRole('textbox', { name: 'Name of this tablet' }).fill(name);
-  await page.getByRole('button', { name: 'Enrol' }).click();
-  await page.getByText(/This tablet is now connected to Dunkirk/).waitFor();
-}
-
-async function registerAndCheckIn(page: Page, code: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'Child code' }).fill(code);
-  await page.getByRole('button', { name: 'Check in or out' }).click();
-  const form = page.getByRole('form', { name: 'Register a child' });
-  await form.getByRole('radio', { name: '6-8' }).check();
-  await form.getByRole('radio', { name: 'Girl' }).check();
-  await form.getByRole('button', { name: 'Register and check in' }).click();
-  await page.getByText(`${formatCodeForReading(code)} registered and checked in`).waitFor();
-}
 
 /** The connection comes back: the app syncs on `online`. */
 async function reconnect(context: BrowserContext, page: Page): Promise<void> {
@@ -48,12 +30,9 @@ describe('two tablets, offline, then together again', () => {
     const a = await newTablet(suite.browser);
     const b = await newTablet(suite.browser);
     try {
-      await enrol(a.page, centre.id, 'Playroom 1');
-      await enrol(b.page, centre.id, 'Playroom 2');
-      for (const tablet of [a, b]) {
-        await tablet.page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Today' }).click();
-        await tablet.context.setOffline(true);
-      }
+      await enrolTablet(a.page, suite.server, { centre, name: 'Playroom 1' });
+      await enrolTablet(b.page, suite.server, { centre, name: 'Playroom 2' });
+      for (const tablet of [a, b]) await tablet.context.setOffline(true);
 
       // The network is down. Both tablets check in the same child, and one other each.
       await registerAndCheckIn(a.page, SHARED);
@@ -85,8 +64,7 @@ describe('two tablets, offline, then together again', () => {
       expect(await b.page.getByText('1 change waiting').count()).toBe(1);
 
       // Enrolled again with a new code, B sends the change it kept; A sees the child gone.
-      await enrol(b.page, centre.id, 'Playroom 2');
-      await b.page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Today' }).click();
+      await enrolTablet(b.page, suite.server, { centre, name: 'Playroom 2' });
       await allSent(b.page);
       await reconnect(a.context, a.page);
       await expect.poll(() => presentCodes(a.page), { timeout: 30_000 }).toEqual([SHARED, ONLY_A].map(formatCodeForReading).sort());

@@ -10,11 +10,13 @@ import { enrolDevice } from '../../src/client/sync/enrol';
 import { NetworkError, type Transport } from '../../src/client/sync/transport';
 import type { Replica } from '../../src/shared/merge';
 
-/** The real server, in process, on the embedded database in memory. */
-export async function startInProcessServer(): Promise<{ app: FastifyInstance; store: Store; close: () => Promise<void> }> {
+/** The real server, in process, on the embedded database in memory; `clock` is its own time (default Date.now). */
+export async function startInProcessServer(
+  clock: () => number = Date.now,
+): Promise<{ app: FastifyInstance; store: Store; now: () => number; close: () => Promise<void> }> {
   const store = await openStore({ inMemory: true });
-  const app = await buildApp({ store, version: 'sync-test' });
-  return { app, store, close: async () => (await app.close(), await store.close()) };
+  const app = await buildApp({ store, version: 'sync-test', clock });
+  return { app, store, now: clock, close: async () => (await app.close(), await store.close()) };
 }
 
 /** A transport that is the server, through Fastify's inject: no network, the real routes. */
@@ -49,21 +51,32 @@ export function unreliable(transport: Transport, faults: Fault[], sent: { body: 
   };
 }
 
-export type Tablet = { name: string; role: 'lead' | 'volunteer'; database: DaybookDatabase; log: OutboxOp[]; engine: (transport: Transport) => SyncEngine };
+/** `now` is the tablet's own wall clock, which its sync engine reads (and its writes should be given). */
+export type Tablet = { name: string; role: 'lead' | 'volunteer'; database: DaybookDatabase; log: OutboxOp[]; now: () => number; engine: (transport: Transport) => SyncEngine };
 
-/** A tablet: its own database (as a fresh install), enrolled in `centreId` with `role`, logging every op it writes. */
-export async function newTablet(server: { app: FastifyInstance; store: Store }, centreId: string, name: string, role: 'lead' | 'volunteer' = 'lead'): Promise<Tablet> {
+/**
+ * A tablet: its own database (as a fresh install), enrolled in `centreId` with `role`, logging
+ * every op it writes. `now` is its wall clock, right or wrong (default Date.now).
+ */
+export async function newTablet(
+  server: { app: FastifyInstance; store: Store; now?: () => number },
+  centreId: string,
+  name: string,
+  role: 'lead' | 'volunteer' = 'lead',
+  now: () => number = Date.now,
+): Promise<Tablet> {
   const database = new DaybookDatabase(name);
   await database.open();
   const log: OutboxOp[] = [];
   watchOutbox(database, log);
-  const { code } = await mintEnrolmentCode(server.store, { centreId, role, now: Date.now() });
+  // Minted on the server's clock: the server checks the code's expiry against that one.
+  const { code } = await mintEnrolmentCode(server.store, { centreId, role, now: (server.now ?? Date.now)() });
   const outcome = await enrolDevice(
     { serverUrl: 'http://localhost:8080', code, deviceName: name },
-    { database, transport: injectTransport(server.app), pageProtocol: 'http:' },
+    { database, transport: injectTransport(server.app), pageProtocol: 'http:', now },
   );
   if (!outcome.ok) throw new Error(`enrolment failed: ${JSON.stringify(outcome.problem)}`);
-  return { name, role, database, log, engine: (transport) => createSyncEngine({ database, transport }) };
+  return { name, role, database, log, now, engine: (transport) => createSyncEngine({ database, transport, now }) };
 }
 
 /** A tablet as it comes out of the box: its own database, never enrolled (it is its own lead). */
@@ -93,14 +106,21 @@ export async function syncAll(server: { app: FastifyInstance }, tablets: readonl
   }
 }
 
-/** Logs every op the tablet queues, with the seq the outbox gives it once the add succeeds. */
+/**
+ * Logs every op the tablet queues, with the seq the outbox gives it once the add succeeds. An op
+ * added in a transaction that then aborts (a tab dying inside it) was never queued: it leaves the log.
+ */
 export function watchOutbox(database: DaybookDatabase, log: OutboxOp[]): void {
-  database.outbox.hook('creating', function (_key, op) {
+  database.outbox.hook('creating', function (_key, op, transaction) {
     const entry = structuredClone(op);
     log.push(entry);
     this.onsuccess = (seq: unknown) => {
       if (typeof seq === 'number') entry.seq = seq;
     };
+    transaction.on('abort', () => {
+      const at = log.indexOf(entry);
+      if (at >= 0) log.splice(at, 1);
+    });
   });
 }
 
@@ -109,7 +129,7 @@ async function reopened(tablet: Tablet): Promise<Tablet> {
   const database = new DaybookDatabase(tablet.name);
   await database.open();
   watchOutbox(database, tablet.log);
-  return { ...tablet, database, engine: (t) => createSyncEngine({ database, transport: t }) };
+  return { ...tablet, database, engine: (t) => createSyncEngine({ database, transport: t, now: tablet.now }) };
 }
 
 /** The tab stops at an await: after `requestsBeforeStop` requests through `transport` nothing more happens, then it reopens. */
@@ -119,7 +139,7 @@ export async function stopAndRestart(tablet: Tablet, transport: Transport, reque
     if (left-- <= 0) throw new Error('the tab was closed');
     return transport(request);
   };
-  await createSyncEngine({ database: tablet.database, transport: stopping })
+  await createSyncEngine({ database: tablet.database, transport: stopping, now: tablet.now })
     .syncOnce()
     .catch(() => undefined);
   tablet.database.close();
@@ -161,7 +181,7 @@ export async function dieInsideALocalTransaction(tablet: Tablet, transport: Tran
   tablet.database.close();
   await dying.open();
   watchOutbox(dying, tablet.log);
-  await createSyncEngine({ database: dying, transport })
+  await createSyncEngine({ database: dying, transport, now: tablet.now })
     .syncOnce()
     .catch((error: unknown) => {
       // Only the death it was told to die; anything else is a real failure of the sync.
@@ -192,16 +212,45 @@ export async function serverState(store: Store, centreId: string): Promise<Recor
   return Object.fromEntries(rows.map((row) => [`${row.tbl}/${row.id}`, normalise(row.fields)]));
 }
 
+/** The HLC of every field of every record of a centre on the server, as `table/id` -> field -> HLC. */
+export async function serverClocks(store: Store, centreId: string): Promise<Record<string, Record<string, string>>> {
+  const rows = await store.query<{ tbl: string; id: string; hlcs: Record<string, string> }>('SELECT tbl, id, hlcs FROM records WHERE centre_id = $1', [centreId]);
+  return Object.fromEntries(rows.map((row) => [`${row.tbl}/${row.id}`, row.hlcs]));
+}
+
+/** The HLC of every field of every synced record a tablet holds, in the same form. */
+export async function tabletClocks(database: DaybookDatabase): Promise<Record<string, Record<string, string>>> {
+  const clocks: Record<string, Record<string, string>> = {};
+  for (const table of SYNCED_TABLES) {
+    for (const row of await database.table(table).toArray()) clocks[`${table}/${(row as { id: string }).id}`] = toReplica(row as never).hlcs;
+  }
+  return clocks;
+}
+
 export function normalise(fields: Record<string, unknown>): Record<string, unknown> {
   return { deleted: false, ...fields };
 }
 
-/** What every replica must hold: all the ops ever written, merged by the shared rule. */
-export function expectedState(ops: readonly OutboxOp[], merge: (current: Replica | undefined, op: { hlc: string; fields: Record<string, unknown> }) => { next: Replica }) {
+type Merge = (current: Replica | undefined, op: { hlc: string; fields: Record<string, unknown> }) => { next: Replica };
+
+function mergedReplicas(ops: readonly OutboxOp[], merge: Merge): Map<string, Replica> {
   const replicas = new Map<string, Replica>();
   for (const op of ops) {
     const key = `${op.table}/${op.id}`;
     replicas.set(key, merge(replicas.get(key), op).next);
   }
-  return Object.fromEntries([...replicas].map(([key, replica]) => [key, normalise(replica.fields)]));
+  return replicas;
+}
+
+/** What every replica must hold: all the ops ever written, merged by the shared rule. */
+export function expectedState(ops: readonly OutboxOp[], merge: Merge) {
+  return Object.fromEntries([...mergedReplicas(ops, merge)].map(([key, replica]) => [key, normalise(replica.fields)]));
+}
+
+/**
+ * The field clocks every replica must hold, in serverClocks' form. Stricter than expectedState:
+ * an op lost on the way whose value happened to equal the one kept still leaves its clock missing.
+ */
+export function expectedClocks(ops: readonly OutboxOp[], merge: Merge): Record<string, Record<string, string>> {
+  return Object.fromEntries([...mergedReplicas(ops, merge)].map(([key, replica]) => [key, replica.hlcs]));
 }

@@ -5,7 +5,7 @@ import { DaybookDatabase, SYNCED_TABLES } from '../db/core/database';
 import { loadPullCursor } from '../db/repositories/sync-state';
 import { toReplica } from '../db/core/replica';
 import { writeRecord } from '../db/core/write';
-import { applyHeldChanges, applyPullPage } from './apply-page';
+import { applyHeldChanges, applyPullPage, THIS_VERSION } from './apply-page';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
 const HOUR = 3_600_000;
@@ -211,7 +211,7 @@ describe('changes for a table this version does not know', () => {
     hlcs: Object.fromEntries(Object.keys(fields).map((key) => [key, remote(ms)])),
   });
   /** This app as it was before it knew volunteers: its update will bring them. */
-  const withoutVolunteers = SYNCED_TABLES.filter((table) => table !== 'volunteers');
+  const withoutVolunteers = { ...THIS_VERSION, tables: SYNCED_TABLES.filter((table) => table !== 'volunteers') };
   const state = async () => ({
     volunteers: await database.volunteers.toArray(),
     held: await database.heldChanges.toArray(),

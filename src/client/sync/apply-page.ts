@@ -1,7 +1,7 @@
 import { isPurged } from '../../shared/retention';
 import { formatHlc, parseHlc, receive } from '../../shared/hlc';
 import { mergeReplicas, type Replica } from '../../shared/merge';
-import type { Change, PullPage, PulledChange, TableName } from '../../shared/schema';
+import { TABLE_NAMES, tableFields, type Change, type PullPage, type PulledChange, type TableName } from '../../shared/schema';
 import { dayCloseId } from '../../shared/ids';
 import { SYNCED_TABLES, type DaybookDatabase, type HeldChange, type LateArrival, type MetaRow, type Stored } from '../db/core/database';
 import { forgetDaysTouched } from '../db/core/day-facts';
@@ -20,6 +20,9 @@ const SKIPPED_KEYS = new Set(['id', '_hlc', '_hlcs', '__proto__']);
  * A change as a replica. Only fields with an HLC take part in the merge (a field without one
  * could never be compared). Fields are not checked against this version's table schema: the
  * server checked every op at push, and a field a newer version added must survive on this tablet.
+ * Such a field lives in the record's row with its clock, like any other: a write here sets only
+ * the fields it changes (its op carries no other), so the field goes on untouched, and every
+ * merge, restore, erasure and purge treats it as the record's own.
  */
 export function incomingReplica(change: Pick<Change, 'fields' | 'hlcs'>): Replica {
   const fields: Record<string, unknown> = {};
@@ -71,16 +74,40 @@ export class EnrolmentChangedError extends Error {
 }
 
 /**
- * The tables this version of the app knows. A parameter only so a test can play an older app:
- * the app itself always passes SYNCED_TABLES (its tables must also be stores of the database).
+ * What this version of the app knows: its tables, and the fields of each. A parameter only so a
+ * test can play an older or a newer app: the app itself always passes THIS_VERSION (its tables
+ * must also be stores of the database).
  */
-export type KnownTables = readonly TableName[];
+export type KnownSchema = { tables: readonly TableName[]; fields: (table: TableName) => ReadonlySet<string> };
 
-/** Everything a merge of pulled changes writes to, with the held changes and their flag. */
-const MERGE_SCOPE = [...new Set([...SYNCED_TABLES, ...REMOVAL_SCOPE, 'meta', 'outbox', 'heldChanges'])];
+const FIELDS_OF: ReadonlyMap<string, ReadonlySet<string>> = new Map(TABLE_NAMES.map((table) => [table, new Set(Object.keys(tableFields[table].shape))]));
+const NO_FIELDS: ReadonlySet<string> = new Set();
 
-function isKnown<C extends PulledChange>(change: C, known: KnownTables): change is C & Change {
-  return (known as readonly string[]).includes(change.table);
+export const THIS_VERSION: KnownSchema = { tables: SYNCED_TABLES, fields: (table) => FIELDS_OF.get(table) ?? NO_FIELDS };
+
+/**
+ * Everything a merge of pulled changes writes to, with the held changes and their flag, and the
+ * held ops a pulled erasure deletes.
+ */
+const MERGE_SCOPE = [...new Set([...SYNCED_TABLES, ...REMOVAL_SCOPE, 'meta', 'outbox', 'heldChanges', 'heldOps'])];
+
+function isKnown<C extends PulledChange>(change: C, known: KnownSchema): change is C & Change {
+  return (known.tables as readonly string[]).includes(change.table);
+}
+
+/** `table.field`, as the update-waiting flag lists a field: table names hold no dot. */
+const fieldName = (table: string, field: string) => `${table}.${field}`;
+
+function knowsField(name: string, known: KnownSchema): boolean {
+  const dot = name.indexOf('.');
+  const table = name.slice(0, dot);
+  return (known.tables as readonly string[]).includes(table) && known.fields(table as TableName).has(name.slice(dot + 1));
+}
+
+/** The fields of a change (those a merge takes) that this version does not know, as `table.field`. */
+function unknownFields(change: Pick<Change, 'table' | 'fields' | 'hlcs'>, known: KnownSchema): string[] {
+  const fields = known.fields(change.table);
+  return Object.keys(incomingReplica(change).fields).flatMap((key) => (fields.has(key) ? [] : [fieldName(change.table, key)]));
 }
 
 /**
@@ -92,11 +119,13 @@ function isKnown<C extends PulledChange>(change: C, known: KnownTables): change 
  * A change for a table this version does not know (a newer server's) is held, in the same
  * transaction, until an update knows the table (applyHeldChanges): the page still counts as
  * applied and the cursor moves on, so sync of the tables it knows goes on and nothing is lost.
+ * A field this version does not know, on a table it knows, stays in the record's row with its
+ * clock (incomingReplica); either way the flag says that an update is waiting.
  *
  * With `token`, the page is dropped unless the device is still enrolled with that token: an old
  * server's cursor written over a new enrolment's would make its first pull skip changes.
  */
-export function applyPullPage(database: DaybookDatabase, page: PullPage, wallNow: number, token?: string, known: KnownTables = SYNCED_TABLES): Promise<number> {
+export function applyPullPage(database: DaybookDatabase, page: PullPage, wallNow: number, token?: string, known: KnownSchema = THIS_VERSION): Promise<number> {
   const serverOffset = page.serverTime - wallNow;
   return database.transaction('rw', MERGE_SCOPE, async () => {
     if (token !== undefined) {
@@ -116,17 +145,18 @@ export function applyPullPage(database: DaybookDatabase, page: PullPage, wallNow
       { key: 'serverOffset', ms: serverOffset },
     ];
     if (clock !== last) meta.push({ key: 'clock', hlc: formatHlc(clock) });
-    await mergeChanges(
+    const fields = await mergeChanges(
       database,
       page.changes.filter((change) => isKnown(change, known)),
       wallNow,
       formatHlc(clock),
+      known,
     );
-    await holdChanges(
+    const tables = await holdChanges(
       database,
       page.changes.filter((change) => !isKnown(change, known)),
-      wallNow,
     );
+    await noteUpdateWaiting(database, { tables, fields }, wallNow);
     await database.meta.bulkPut(meta);
     return page.changes.length;
   });
@@ -137,12 +167,13 @@ export function applyPullPage(database: DaybookDatabase, page: PullPage, wallNow
  * day facts they touch forgotten, late arrivals on closed days listed, a lead's new codes noted,
  * erased children's records removed. The one merge path of pull pages and of held changes.
  * Runs in the caller's transaction, which holds MERGE_SCOPE; `clock` is this tablet's clock then.
+ * Returns the fields this version does not know that the merged changes held (`table.field`).
  */
 /** The tables whose records have a day of their own (participations go with their session). */
 const DAY_TABLES: ReadonlySet<string> = new Set(['attendance', 'shifts', 'sessions', 'dayCloses']);
 
-async function mergeChanges(database: DaybookDatabase, changes: readonly Change[], wallNow: number, clock: string): Promise<void> {
-  if (changes.length === 0) return;
+async function mergeChanges(database: DaybookDatabase, changes: readonly Change[], wallNow: number, clock: string, known: KnownSchema): Promise<string[]> {
+  if (changes.length === 0) return [];
   const byTable = new Map<TableName, Change[]>();
   const [erased, purged] = await Promise.all([erasedChildrenNamed(database, changes), database.meta.get('purgedOn')]);
   // The bound this tablet's last purge applied: a record of a day before it, from a server that
@@ -156,6 +187,8 @@ async function mergeChanges(database: DaybookDatabase, changes: readonly Change[
     list.push(change);
     byTable.set(change.table, list);
   }
+  // Only changes that are kept: a field of a record not kept is no update's to show.
+  const notKnown = [...new Set([...byTable.values()].flat().flatMap((change) => unknownFields(change, known)))];
   const merged = await Promise.all([...byTable].map(([table, tableChanges]) => mergeTable(database, table, tableChanges)));
   const tables = [...byTable.keys()];
   const changedRows = tables.flatMap((table, i) => merged[i]!.rows.map((row, j) => ({ table, row, before: merged[i]!.before[j], cursor: merged[i]!.cursors[j]! })));
@@ -186,19 +219,20 @@ async function mergeChanges(database: DaybookDatabase, changes: readonly Change[
   const erasuresMerged = byTable.has('erasures') ? merged[tables.indexOf('erasures')]! : undefined;
   const erasures = erasuresMerged ? erasuresMerged.rows.filter((row, j) => row.deleted !== true && erasuresMerged.before[j] === undefined) : [];
   if (erasures.length > 0) await removeErasedChildren(database, erasures.map((row) => row.id));
+  return notKnown;
 }
 
 const heldKey = (change: Pick<PulledChange, 'table' | 'id'>) => `${change.table}/${change.id}`;
 
 /**
  * Keeps changes for tables this version does not know, one row per record, merged field by
- * field (so a page applied again writes nothing), and says that an update is waiting. Runs in
- * the page's transaction: the held changes and the cursor past them are stored together.
+ * field (so a page applied again writes nothing). Runs in the page's transaction: the held
+ * changes and the cursor past them are stored together. Returns the tables of what is held.
  */
-async function holdChanges(database: DaybookDatabase, changes: readonly PulledChange[], wallNow: number): Promise<void> {
-  if (changes.length === 0) return;
+async function holdChanges(database: DaybookDatabase, changes: readonly PulledChange[]): Promise<string[]> {
+  if (changes.length === 0) return [];
   const keys = [...new Set(changes.map(heldKey))];
-  const [stored, flag] = await Promise.all([database.heldChanges.bulkGet(keys), database.meta.get('updateWaiting')]);
+  const stored = await database.heldChanges.bulkGet(keys);
   const held = new Map<string, HeldChange>();
   stored.forEach((row) => {
     if (row) held.set(row.key, row);
@@ -213,47 +247,81 @@ async function holdChanges(database: DaybookDatabase, changes: readonly PulledCh
     held.set(key, { key, table: change.table, id: change.id, cursor: Math.max(current?.cursor ?? 0, change.cursor), fields: merged.fields, hlcs: merged.hlcs });
     changed.add(key);
   }
+  if (changed.size > 0) await database.heldChanges.bulkPut([...changed].map((key) => held.get(key)!));
   // Only what is held says an update is waiting: a change with no field to keep holds nothing.
-  if (held.size === 0) return;
-  const waiting = flag?.key === 'updateWaiting' ? flag : undefined;
-  const tables = [...new Set([...(waiting?.tables ?? []), ...[...held.values()].map((row) => row.table)])].sort();
-  const writes: Promise<unknown>[] = [];
-  if (changed.size > 0) writes.push(database.heldChanges.bulkPut([...changed].map((key) => held.get(key)!)));
-  if (!waiting || tables.length !== waiting.tables.length) {
-    writes.push(database.meta.put({ key: 'updateWaiting', since: waiting?.since ?? wallNow, tables } satisfies MetaRow));
-  }
-  await Promise.all(writes);
+  return [...new Set([...held.values()].map((row) => row.table))];
+}
+
+/** What an update is waiting for: tables this version lacks, and fields (`table.field`) of tables it has. */
+type Waiting = { tables: readonly string[]; fields: readonly string[] };
+type WaitingFlag = Extract<MetaRow, { key: 'updateWaiting' }>;
+
+/** The update-waiting flag for what still waits, or undefined when nothing does. */
+function waitingFlag(since: number, waiting: Waiting): WaitingFlag | undefined {
+  const tables = [...new Set(waiting.tables)].sort();
+  const fields = [...new Set(waiting.fields)].sort();
+  if (tables.length === 0 && fields.length === 0) return undefined;
+  return { key: 'updateWaiting', since, tables, ...(fields.length > 0 && { fields }) };
+}
+
+const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined) => (a ?? []).join('\n') === (b ?? []).join('\n');
+const sameFlag = (a: WaitingFlag | undefined, b: WaitingFlag | undefined) =>
+  a !== undefined && b !== undefined && a.since === b.since && sameList(a.tables, b.tables) && sameList(a.fields, b.fields);
+
+/**
+ * Says that an update is waiting for these tables and fields, besides those it waited for
+ * already; `since` stays the first time. Writes the flag only when it changes, so a page applied
+ * again writes nothing. Runs in the caller's transaction, which holds `meta`.
+ */
+export async function noteUpdateWaiting(database: DaybookDatabase, news: Waiting, wallNow: number): Promise<void> {
+  if (news.tables.length === 0 && news.fields.length === 0) return;
+  const stored = await database.meta.get('updateWaiting');
+  const flag = stored?.key === 'updateWaiting' ? stored : undefined;
+  const next = waitingFlag(flag?.since ?? wallNow, { tables: [...(flag?.tables ?? []), ...news.tables], fields: [...(flag?.fields ?? []), ...news.fields] });
+  if (next && !sameFlag(next, flag)) await database.meta.put(next);
+}
+
+/** `noteUpdateWaiting` for records written here whole (a refused op's record put back). */
+export function noteUnknownFields(database: DaybookDatabase, records: readonly Pick<Change, 'table' | 'fields' | 'hlcs'>[], wallNow: number, known: KnownSchema = THIS_VERSION): Promise<void> {
+  const fields = records.flatMap((record) => unknownFields(record, known));
+  return noteUpdateWaiting(database, { tables: [], fields }, wallNow);
 }
 
 /**
  * After an update: merges the held changes whose tables this version knows, through the same
  * path as a pull page (so a held change older than a record's local fields loses to them, field
- * by field), and removes them, in one transaction; the update-waiting flag goes with the last
- * of them. Returns how many were applied. Changes for tables still unknown stay held.
+ * by field), and removes them, in one transaction. Fields the old version kept in their rows
+ * need no moving: the update finds them there, with their clocks, and only stops waiting for
+ * them. The update-waiting flag goes with the last table and field it waited for. Returns how
+ * many held changes were applied. Changes for tables still unknown stay held.
  */
-export async function applyHeldChanges(database: DaybookDatabase, wallNow: number, known: KnownTables = SYNCED_TABLES): Promise<number> {
-  // Outside the transaction: nearly every sync holds nothing, and must not take a write lock on
-  // every table (and hold up a check-in) to find that out.
-  if ((await database.heldChanges.count()) === 0) return 0;
+export async function applyHeldChanges(database: DaybookDatabase, wallNow: number, known: KnownSchema = THIS_VERSION): Promise<number> {
+  // Outside the transaction: nearly every sync has nothing waiting, and must not take a write
+  // lock on every table (and hold up a check-in) to find that out.
+  const [count, stored] = await Promise.all([database.heldChanges.count(), database.meta.get('updateWaiting')]);
+  const fieldsWaiting = stored?.key === 'updateWaiting' ? (stored.fields ?? []) : [];
+  if (count === 0 && !fieldsWaiting.some((name) => knowsField(name, known))) return 0;
   return database.transaction('rw', MERGE_SCOPE, async () => {
-    const [held, clockRow, flag] = await Promise.all([database.heldChanges.toArray(), database.meta.get('clock'), database.meta.get('updateWaiting')]);
+    const [held, clockRow, stored] = await Promise.all([database.heldChanges.toArray(), database.meta.get('clock'), database.meta.get('updateWaiting')]);
     if (clockRow?.key !== 'clock') throw new Error('the local database has no clock row');
+    const flag = stored?.key === 'updateWaiting' ? stored : undefined;
     // In cursor order, the server's commit order, as a page would bring them.
     const ready = held.filter((row) => isKnown(row, known)).sort((a, b) => a.cursor - b.cursor);
-    if (ready.length === 0) return 0;
     const still = held.filter((row) => !isKnown(row, known));
-    await mergeChanges(
+    const fields = await mergeChanges(
       database,
       ready.map(({ cursor, table, id, fields, hlcs }) => ({ cursor, table, id, fields, hlcs })),
       wallNow,
       clockRow.hlc,
+      known,
     );
-    await database.heldChanges.bulkDelete(ready.map((row) => row.key));
-    if (still.length === 0) await database.meta.delete('updateWaiting');
-    else {
-      const since = flag?.key === 'updateWaiting' ? flag.since : wallNow;
-      await database.meta.put({ key: 'updateWaiting', since, tables: [...new Set(still.map((row) => row.table))].sort() } satisfies MetaRow);
-    }
+    if (ready.length > 0) await database.heldChanges.bulkDelete(ready.map((row) => row.key));
+    const next = waitingFlag(flag?.since ?? wallNow, {
+      tables: still.map((row) => row.table),
+      fields: [...(flag?.fields ?? []), ...fields].filter((name) => !knowsField(name, known)),
+    });
+    if (!next) await database.meta.delete('updateWaiting');
+    else if (!sameFlag(next, flag)) await database.meta.put(next);
     return ready.length;
   });
 }

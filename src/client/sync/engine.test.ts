@@ -5,7 +5,7 @@ import { checkOp, pushRequest, type TableName } from '../../shared/schema';
 import { DaybookDatabase, SYNCED_TABLES, type Enrolment } from '../db/core/database';
 import { loadPullCursor, storeEnrolment } from '../db/repositories/sync-state';
 import { writeRecord } from '../db/core/write';
-import { applyPullPage } from './apply-page';
+import { applyPullPage, THIS_VERSION } from './apply-page';
 import { createSyncEngine } from './engine';
 import { NetworkError, type Transport, type TransportRequest, type TransportResponse } from './transport';
 
@@ -207,8 +207,11 @@ describe('syncOnce: push', () => {
   it('keeps each refused op with its reason, and does not let it block the others', async () => {
     const { server, engine } = await enrolled();
     await write('v1', { displayName: 'Amira', active: true }, T0, true);
-    // A tablet whose clock was two days ahead when the volunteer tapped.
-    await write('v2', { displayName: 'Sam', active: true }, T0 + 2 * 86_400_000, true);
+    // An op two days ahead although this tablet's clock is not (a clock reset since: see
+    // "a tablet whose date was set right" below, which writes such ops again instead).
+    const clock = await database.meta.get('clock');
+    const node = clock?.key === 'clock' ? parseHlc(clock.hlc).node : '';
+    await database.outbox.add({ table: 'volunteers', id: 'v2', hlc: formatHlc({ ms: T0 + 2 * 86_400_000, counter: 0, node }), fields: { displayName: 'Sam', active: true, deleted: false } });
     const result = await engine.syncOnce();
     expect(result).toMatchObject({ outcome: 'synced', pushed: 1, rejected: 1 });
     expect(await database.rejections.toArray()).toEqual([
@@ -237,6 +240,28 @@ describe('syncOnce: push', () => {
     expect(await database.outbox.count()).toBe(0);
     // The ops sent again were skipped: the record did not change a second time.
     expect([...server.records.values()].map((record) => record.cursor)).toEqual(cursorBefore);
+  });
+
+  it('does not apply the answer to a wiped database’s push to the new database’s outbox', async () => {
+    const { server, engine } = await enrolled();
+    for (let i = 1; i <= 3; i++) await write(`v${i}`, { displayName: `V${i}`, active: true }, T0 + i, true);
+    // The browser deletes the database while the push is out (iOS short of space); the open app
+    // gets a new, empty one, whose outbox counts from 1 again, and a volunteer writes in it.
+    server.intercept((request) => {
+      if (request.path !== '/api/v1/sync/push') return undefined;
+      server.intercept(() => undefined);
+      return (async () => {
+        await database.delete();
+        await database.open();
+        await write('after-wipe-1', { displayName: 'A', active: true }, T0 + 10, true);
+        await write('after-wipe-2', { displayName: 'B', active: true }, T0 + 11, true);
+        return server.transport(request);
+      })();
+    });
+    const result = await engine.syncOnce();
+    // The answer (ackedSeq 3) was for the old database: applied, it would trim seqs 1 and 2 here.
+    expect(result.outcome).toBe('error');
+    expect((await database.outbox.toArray()).map((op) => op.id)).toEqual(['after-wipe-1', 'after-wipe-2']);
   });
 
   it('sends a batch too large for the server again in halves', async () => {
@@ -427,7 +452,7 @@ describe('syncOnce: a server newer than the app', () => {
     const { server, engine } = await enrolled();
     // Pulled by this tablet's older app, which did not know volunteers.
     const held = { cursor: 1, table: 'volunteers', id: 'r1', fields: { displayName: 'R1', active: true }, hlcs: { displayName: remoteHlc(T0 - 1_000), active: remoteHlc(T0 - 1_000) } };
-    await applyPullPage(database, { changes: [held], nextCursor: 1, hasMore: false, serverTime: T0 }, T0, TOKEN, SYNCED_TABLES.filter((table) => table !== 'volunteers'));
+    await applyPullPage(database, { changes: [held], nextCursor: 1, hasMore: false, serverTime: T0 }, T0, TOKEN, { ...THIS_VERSION, tables: SYNCED_TABLES.filter((table) => table !== 'volunteers') });
     expect(await database.volunteers.count()).toBe(0);
     server.intercept(() => Promise.reject(new NetworkError('no network')));
 
@@ -435,5 +460,70 @@ describe('syncOnce: a server newer than the app', () => {
     expect(await database.volunteers.get('r1')).toMatchObject({ displayName: 'R1', active: true });
     expect(await database.heldChanges.count()).toBe(0);
     expect(await database.meta.get('updateWaiting')).toBeUndefined();
+  });
+});
+
+describe('syncOnce: a tablet whose date was set right after it learned a large offset', () => {
+  const DAYS = 86_400_000;
+  const nodeOf = (hlc: string) => parseHlc(hlc).node;
+  const clockNode = async () => {
+    const clock = await database.meta.get('clock');
+    return clock?.key === 'clock' ? nodeOf(clock.hlc) : '';
+  };
+
+  it('writes the refused ops again from a reset clock under a new node: none is lost or listed as refused', async () => {
+    await storeEnrolment(database, enrolment);
+    let serverNow = T0;
+    const server = fakeServer(() => serverNow);
+    // Three days behind (a flat battery, a saved date): its first sync learns serverOffset = +3 d.
+    let wall = T0 - 3 * DAYS;
+    const engine = createSyncEngine({ database, transport: server.transport, now: () => wall });
+    await write('v1', { displayName: 'Amira', active: true }, wall, true);
+    expect(await engine.syncOnce()).toMatchObject({ outcome: 'synced', pushed: 1, rejected: 0 });
+    expect(await database.meta.get('serverOffset')).toEqual({ key: 'serverOffset', ms: 3 * DAYS });
+    const oldNode = await clockNode();
+
+    // Someone sets its date right: its next writes are stamped three days ahead.
+    wall = T0 + 60_000;
+    serverNow = T0 + 60_000;
+    await write('v1', { active: false }, wall);
+    await write('v2', { displayName: 'Sam', active: true }, wall + 1, true);
+    const poisoned = (await database.outbox.toArray()).map((op) => op.hlc);
+    expect(poisoned.every((hlc) => parseHlc(hlc).ms > serverNow + MAX_AHEAD_MS)).toBe(true);
+
+    const result = await engine.syncOnce();
+    expect(result).toMatchObject({ outcome: 'synced', rejected: 0 });
+    expect(await database.rejections.count()).toBe(0);
+    expect(await database.outbox.count()).toBe(0);
+    // Both writes reached the server, stamped again under a new node, near the server's time.
+    expect(server.records.get('volunteers/v1')?.replica.fields).toEqual({ displayName: 'Amira', active: false, deleted: false });
+    expect(server.records.get('volunteers/v2')?.replica.fields).toEqual({ displayName: 'Sam', active: true, deleted: false });
+    const newNode = await clockNode();
+    expect(newNode).not.toBe(oldNode);
+    expect(await database.meta.get('device')).toMatchObject({ node: newNode });
+    const v1Clock = server.records.get('volunteers/v1')!.replica.hlcs.active!;
+    const v2Clock = server.records.get('volunteers/v2')!.replica.hlcs.displayName!;
+    for (const hlc of [v1Clock, v2Clock]) {
+      expect(nodeOf(hlc)).toBe(newNode);
+      expect(parseHlc(hlc).ms).toBeLessThanOrEqual(serverNow + MAX_AHEAD_MS);
+    }
+    expect(v2Clock > v1Clock).toBe(true);
+    // The tablet shows the values stamped again, with the server's clocks: the merge did not keep
+    // the poisoned clocks.
+    const v1 = await database.volunteers.get('v1');
+    expect(v1).toMatchObject({ displayName: 'Amira', active: false });
+    expect(v1?._hlcs?.active ?? v1?._hlc).toBe(v1Clock);
+    expect((await database.volunteers.get('v2'))?._hlc).toBe(v2Clock);
+    // The first push refused them; the push of the same sync took them again.
+    const pushed = server.pushes().slice(1).map((request) => (request.body as { ops: { hlc: string }[] }).ops.map((op) => op.hlc));
+    expect(pushed[0]).toEqual(poisoned);
+    expect(pushed[1]!.every((hlc) => nodeOf(hlc) === newNode)).toBe(true);
+
+    // Later writes are taken: the clock is no longer ahead.
+    await write('v2', { active: false }, wall + 2);
+    expect(await engine.syncOnce()).toMatchObject({ outcome: 'synced', pushed: 1, rejected: 0 });
+    expect(server.records.get('volunteers/v2')?.replica.fields).toMatchObject({ active: false });
+    expect(nodeOf(server.records.get('volunteers/v2')!.replica.hlcs.active!)).toBe(newNode);
+    expect(await database.rejections.count()).toBe(0);
   });
 });

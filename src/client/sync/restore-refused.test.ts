@@ -17,7 +17,7 @@ beforeEach(async () => {
 });
 
 const restore = (refused: Parameters<typeof restoreRefused>[1], ackedSeq: number) =>
-  database.transaction('rw', [database.volunteers, database.outbox, database.dayFacts, database.sessions, database.meta], () =>
+  database.transaction('rw', [database.volunteers, database.outbox, database.heldOps, database.dayFacts, database.sessions, database.meta], () =>
     restoreRefused(database, refused, ackedSeq, { wallNow: T0, serverOffset: 0 }),
   );
 
@@ -55,5 +55,24 @@ describe('restoreRefused', () => {
     expect(await database.volunteers.get('v1')).toBeUndefined();
     expect(await database.volunteers.get('v2')).toMatchObject({ active: false });
     expect((await database.volunteers.get('v2'))?.displayName).toBeUndefined();
+  });
+
+  it('merges the ops held for a server update on top too: they are this tablet’s writes, not yet the server’s', async () => {
+    await writeRecord(database, 'volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, now: T0 });
+    // Sent as seq 1 and refused by a server of another version: held, out of the outbox.
+    const [op] = await database.outbox.toArray();
+    await database.outbox.clear();
+    await database.heldOps.add({ ...op!, seq: op!.seq!, heldAt: T0, serverVersion: '1.0.0', appVersion: '2.0.0', message: 'fields.active: unknown field' });
+    const server = { fields: { displayName: 'Amira K.', deleted: false }, hlcs: { displayName: lead(T0 - 5), deleted: lead(T0 - 5) } };
+    await restore([{ table: 'volunteers', id: 'v1', record: server }], 1);
+    expect(await database.volunteers.get('v1')).toMatchObject({ displayName: 'Amira', active: true, deleted: false });
+  });
+
+  it('keeps a field of a newer server’s record that this version does not know, and says an update is waiting', async () => {
+    await writeRecord(database, 'volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, now: T0 });
+    const server = { fields: { displayName: 'Amira', active: true, pronouns: 'she' }, hlcs: { displayName: lead(T0 - 5), active: lead(T0 - 5), pronouns: lead(T0 - 5) } };
+    await restore([{ table: 'volunteers', id: 'v1', record: server }], 1);
+    expect(await database.volunteers.get('v1')).toMatchObject({ pronouns: 'she' });
+    expect(await database.meta.get('updateWaiting')).toEqual({ key: 'updateWaiting', since: T0, tables: [], fields: ['volunteers.pronouns'] });
   });
 });

@@ -4,7 +4,7 @@ import { formatHlc, parseHlc, receive } from '../../shared/hlc';
 import type { DaybookDatabase, MetaRow, Stored } from '../db/core/database';
 import { forgetDaysTouched } from '../db/core/day-facts';
 import { fromReplica } from '../db/core/replica';
-import { incomingReplica } from './apply-page';
+import { incomingReplica, noteUnknownFields } from './apply-page';
 
 /** A refused op's record, as the server holds it (null: it holds none). */
 export type RefusedRecord = { table: TableName; id: string; record: NonNullable<Rejection['record']> | null };
@@ -12,9 +12,10 @@ export type RefusedRecord = { table: TableName; id: string; record: NonNullable<
 /**
  * Puts back what the tablet wrote locally and the server refused (sync-protocol.md, Authority:
  * a volunteer's op on a lead-only table changes nothing on any replica, its own included). Each
- * record becomes the server's state with the tablet's ops still waiting in the outbox merged on
- * top, so nothing the server may yet accept is lost. Call inside the transaction that records
- * the acknowledgement, after `ackedSeq` and before the outbox is trimmed.
+ * record becomes the server's state with the tablet's ops still waiting merged on top (in the
+ * outbox, or held for a server of another version), so nothing the server may yet accept is
+ * lost. Call inside the transaction that records the acknowledgement, after `ackedSeq`, after
+ * the ops it holds are held and before the outbox is trimmed; it must hold `heldOps` too.
  */
 export async function restoreRefused(
   database: DaybookDatabase,
@@ -32,7 +33,10 @@ export async function restoreRefused(
   if (formatHlc(clock) !== clockRow.hlc) await database.meta.put({ key: 'clock', hlc: formatHlc(clock) } satisfies MetaRow);
   const keyOf = (table: string, id: string) => `${table}/${id}`;
   const wanted = new Map(refused.map((entry) => [keyOf(entry.table, entry.id), entry]));
-  const waiting = (await database.outbox.where('seq').above(ackedSeq).toArray()).filter((op) => wanted.has(keyOf(op.table, op.id)));
+  const [queued, held] = await Promise.all([database.outbox.where('seq').above(ackedSeq).toArray(), database.heldOps.toArray()]);
+  // A held op is this tablet's write as much as a queued one: put back without it, the record
+  // would lose it here until the server's update, and show the server's older values meanwhile.
+  const waiting = [...queued, ...held].filter((op) => wanted.has(keyOf(op.table, op.id)));
   for (const { table, id, record } of wanted.values()) {
     const store = database.table<Stored<TableName>, string>(table);
     const before = await store.get(id);
@@ -43,4 +47,7 @@ export async function restoreRefused(
     const after = replica === undefined ? undefined : fromReplica(id, replica);
     await forgetDaysTouched(database, [{ table, before, after: after ?? before ?? {} }]);
   }
+  // A newer server's record may hold fields this version does not know: kept in the row, and
+  // an update is waiting for them.
+  await noteUnknownFields(database, refused.flatMap(({ table, id, record }) => (record ? [{ table, id, ...record }] : [])), clockNow.wallNow);
 }

@@ -2,8 +2,8 @@ import { liveQuery } from 'dexie';
 import { db } from '../db/db';
 import type { DaybookDatabase } from '../db/core/database';
 import { loadEnrolment } from '../db/repositories/sync-state';
-import { createSyncEngine } from './engine';
-import { createSyncScheduler, type SyncScheduler, type WatchTriggers } from './scheduler';
+import { createSyncEngine, type SyncEngine } from './engine';
+import { createSyncScheduler, type SchedulerOptions, type SyncScheduler, type WatchTriggers } from './scheduler';
 import { syncActivity } from './status';
 import { refreshStorageEstimate, requestPersistentStorage } from './storage';
 import type { Transport } from './transport';
@@ -26,9 +26,30 @@ export function watchSyncTriggers(database: DaybookDatabase = db): WatchTriggers
   };
 }
 
+/**
+ * Chrome and Safari on iOS close IndexedDB under a page (Dexie issue 2008): from then on Dexie
+ * answers every call with DatabaseClosedError until the database is opened again, and the sync
+ * running then fails half-way. Each sync opens it first when it is closed, so the same tab
+ * recovers at its next sync. Nothing is lost or doubled: what the broken sync had not committed
+ * is done again, and the server skips a push it already has, a page applied again changes nothing.
+ */
+export function openedFirst(database: DaybookDatabase, engine: SyncEngine): SyncEngine {
+  return {
+    async syncOnce() {
+      if (!database.isOpen()) await database.open();
+      return engine.syncOnce();
+    },
+  };
+}
+
 let active: SyncScheduler | null = null;
 
-export type StartSyncOptions = { database?: DaybookDatabase; transportFor?: (serverUrl: string) => Transport };
+export type StartSyncOptions = {
+  database?: DaybookDatabase;
+  transportFor?: (serverUrl: string) => Transport;
+  /** The scheduler's clock, timers, locks and events, for tests; the browser's by default. */
+  scheduler?: Pick<SchedulerOptions, 'timers' | 'now' | 'random' | 'locks' | 'events'>;
+};
 
 /**
  * Starts syncing in this tab: the scheduler, the status it reports, and the request for
@@ -37,7 +58,8 @@ export type StartSyncOptions = { database?: DaybookDatabase; transportFor?: (ser
 export function startSync(options: StartSyncOptions = {}): () => void {
   const database = options.database ?? db;
   const scheduler = createSyncScheduler({
-    engine: createSyncEngine({ database, transportFor: options.transportFor }),
+    ...options.scheduler,
+    engine: openedFirst(database, createSyncEngine({ database, transportFor: options.transportFor })),
     watch: watchSyncTriggers(database),
   });
   let wasSyncing = false;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SyncResult } from './engine';
-import { backoffDelay, createSyncScheduler, retryDelay, type LockRequest, type SchedulerOptions, type SyncTriggers } from './scheduler';
+import { backoffDelay, createSyncScheduler, LOCK_TIMEOUT_MS, retryDelay, type SchedulerOptions, type SyncTriggers } from './scheduler';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
 const SECOND = 1_000;
@@ -198,6 +198,19 @@ describe('the sync scheduler', () => {
     expect(scheduler.getSnapshot().syncing).toBe(false);
   });
 
+  it('gives up a sync that never ends after its time, and tries again as after a failure', async () => {
+    const syncOnce = vi.fn(() => (syncOnce.mock.calls.length === 1 ? new Promise<SyncResult>(() => undefined) : Promise.resolve(result('synced'))));
+    const { scheduler, emit } = setUp({ engine: { syncOnce } });
+    emit({ token: 'token-1', pending: 1 });
+    await vi.advanceTimersByTimeAsync(LOCK_TIMEOUT_MS - 1);
+    expect(scheduler.getSnapshot()).toMatchObject({ syncing: true, failures: 0 });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(scheduler.getSnapshot()).toMatchObject({ syncing: false, failures: 1, lastResult: { outcome: 'error', message: 'the sync did not finish within 5 min and was given up' } });
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(syncOnce).toHaveBeenCalledTimes(2);
+    expect(scheduler.getSnapshot()).toMatchObject({ failures: 0, lastResult: { outcome: 'synced' } });
+  });
+
   it('stops: no timer, no event, no write runs it any more', async () => {
     const { scheduler, syncOnce, emit, events } = setUp();
     emit({ token: 'token-1', pending: 0 });
@@ -298,49 +311,5 @@ describe('the sync scheduler and a busy server (503 or 429 with Retry-After)', (
     events.window.dispatchEvent(new Event('online'));
     await vi.advanceTimersByTimeAsync(0);
     expect(syncOnce).toHaveBeenCalledTimes(3);
-  });
-});
-
-describe('one tab at a time', () => {
-  /** Web Locks' `ifAvailable` for tabs in one test: a held name answers null at once. */
-  function lockManager(): LockRequest {
-    const held = new Set<string>();
-    return async (name, _options, callback) => {
-      if (held.has(name)) return callback(null);
-      held.add(name);
-      try {
-        return await callback({ name });
-      } finally {
-        held.delete(name);
-      }
-    };
-  }
-
-  it('lets a second tab skip its turn while the first syncs, then try again later', async () => {
-    const locks = lockManager();
-    let finish: () => void = () => undefined;
-    const first = setUp({
-      locks,
-      engine: {
-        syncOnce: vi.fn(
-          () =>
-            new Promise<SyncResult>((resolve) => {
-              finish = () => resolve(result('synced'));
-            }),
-        ),
-      },
-    });
-    const second = setUp({ locks });
-    first.emit({ token: 'token-1', pending: 1 });
-    second.emit({ token: 'token-1', pending: 1 });
-    await vi.advanceTimersByTimeAsync(0);
-    expect(first.scheduler.getSnapshot().syncing).toBe(true);
-    expect(second.syncOnce).not.toHaveBeenCalled();
-    // Skipping is not a failure: no backoff, the next look is the usual minute later.
-    expect(second.scheduler.getSnapshot()).toMatchObject({ failures: 0, syncing: false, nextRunAt: Date.now() + 60_000 });
-
-    finish();
-    await vi.advanceTimersByTimeAsync(60_000);
-    expect(second.syncOnce).toHaveBeenCalledTimes(1);
   });
 });

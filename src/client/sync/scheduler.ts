@@ -4,7 +4,9 @@ import type { SyncEngine, SyncResult } from './engine';
  * When to sync (sync-protocol.md, "Device behaviour"): on start, on `online`, when the tab
  * becomes visible, shortly after each local write, and on a timer; failures back off with
  * jitter so a camp's worth of tablets coming back online do not hit the server at once. One tab
- * syncs at a time (Web Locks); the others skip their turn.
+ * syncs at a time (Web Locks): another tab waits its turn, and takes the lock from a tab that
+ * holds it past the time a sync may take (a hung or frozen tab), so one stuck tab never stops the
+ * tablet syncing.
  */
 
 /** What the scheduler watches in the database: the enrolment's token and the outbox size. */
@@ -16,10 +18,11 @@ export type Timers = {
   clearTimeout: (handle: ReturnType<typeof setTimeout>) => void;
 };
 
-/** `navigator.locks.request` with `ifAvailable`, or null where Web Locks are missing (jsdom). */
-export type LockRequest = <T>(name: string, options: { ifAvailable: true }, callback: (lock: unknown) => Promise<T>) => Promise<T>;
+/** `navigator.locks`, or the part of it the scheduler uses; null where Web Locks are missing (jsdom). */
+export type Locks = Pick<LockManager, 'request'>;
 
 export type SchedulerSnapshot = {
+  /** This tab's sync is running (not only waiting for another tab to finish). */
   syncing: boolean;
   lastResult: SyncResult | null;
   /** Failures in a row; 0 after a success. */
@@ -46,16 +49,26 @@ export type SchedulerOptions = {
   timers?: Timers;
   now?: () => number;
   random?: () => number;
-  locks?: LockRequest | null;
+  locks?: Locks | null;
   /** Where `online` and `visibilitychange` come from; null listens to nothing (tests). */
   events?: { window: EventTarget; document: EventTarget & { visibilityState: DocumentVisibilityState } } | null;
   debounceMs?: number;
   /** A write keeps pushing the debounced run back, but never past this since the first write. */
   maxDebounceMs?: number;
   intervalMs?: number;
+  /**
+   * The longest one sync may hold the lock. Past it the sync is given up and the lock released,
+   * and a tab that waited that long for the lock takes it (see `underLock`).
+   */
+  lockTimeoutMs?: number;
 };
 
 export const LOCK_NAME = 'daybook-sync';
+/**
+ * A sync is a few requests of at most a minute each (transport.ts); a first sync of a year of
+ * records on a slow tablet takes a minute or two. Five minutes without finishing is a hang.
+ */
+export const LOCK_TIMEOUT_MS = 5 * 60_000;
 const BACKOFF_BASE_MS = 2_000;
 const BACKOFF_MAX_MS = 5 * 60_000;
 const JITTER = 0.3;
@@ -82,9 +95,13 @@ const realTimers: Timers = {
   clearTimeout: (handle) => globalThis.clearTimeout(handle),
 };
 
-function defaultLocks(): LockRequest | null {
-  const locks = globalThis.navigator?.locks;
-  return locks ? (name, options, callback) => locks.request(name, options, callback) : null;
+function defaultLocks(): Locks | null {
+  return globalThis.navigator?.locks ?? null;
+}
+
+/** Why a tab stopped waiting for the lock: its wait ran out, or sync was stopped in this tab. */
+class LockWaitEnded extends Error {
+  override name = 'LockWaitEnded';
 }
 
 function defaultEvents(): SchedulerOptions['events'] {
@@ -100,6 +117,7 @@ export function createSyncScheduler(options: SchedulerOptions): SyncScheduler {
   const debounceMs = options.debounceMs ?? 2_000;
   const maxDebounceMs = options.maxDebounceMs ?? 10_000;
   const intervalMs = options.intervalMs ?? 60_000;
+  const lockTimeoutMs = options.lockTimeoutMs ?? LOCK_TIMEOUT_MS;
 
   let started = false;
   let unwatch: (() => void) | null = null;
@@ -119,11 +137,15 @@ export function createSyncScheduler(options: SchedulerOptions): SyncScheduler {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let nextRunAt: number | null = null;
   let lastResult: SyncResult | null = null;
-  let snapshot: SchedulerSnapshot = { syncing: false, lastResult, failures, nextRunAt };
+  /** This tab's engine is running (it holds the lock, where there are locks). */
+  let syncing = false;
+  /** Ends this tab's wait for the lock when sync stops here. */
+  let lockWait: AbortController | null = null;
+  let snapshot: SchedulerSnapshot = { syncing, lastResult, failures, nextRunAt };
   const listeners = new Set<() => void>();
 
   function notify(): void {
-    snapshot = { syncing: running !== null, lastResult, failures, nextRunAt };
+    snapshot = { syncing, lastResult, failures, nextRunAt };
     for (const listener of listeners) listener();
   }
 
@@ -169,21 +191,79 @@ export function createSyncScheduler(options: SchedulerOptions): SyncScheduler {
     return running;
   }
 
+  const failed = (message: string): SyncResult => ({ outcome: 'error', pushed: 0, rejected: 0, pulled: 0, at: now(), message });
+
   async function attempt(): Promise<SyncResult | null> {
     let result: SyncResult | null;
+    const engine: { run: Promise<SyncResult> | null } = { run: null };
+    const syncHere = (): Promise<SyncResult | null> => (started ? (engine.run = syncWithinTime()) : Promise.resolve(null));
     try {
-      result = locks ? await locks(LOCK_NAME, { ifAvailable: true }, (lock) => (lock ? options.engine.syncOnce() : Promise.resolve(null))) : await options.engine.syncOnce();
+      result = locks ? await underLock(locks, syncHere) : await syncHere();
     } catch (error) {
-      result = { outcome: 'error', pushed: 0, rejected: 0, pulled: 0, at: now(), message: error instanceof Error ? error.message : String(error) };
+      result = failed(error instanceof Error ? error.message : String(error));
     }
+    // A lock taken by another tab ends the request, not the sync running under it: this tab
+    // waits for that sync (its own time limit ends it) so that it never runs two at once.
+    await engine.run?.catch(() => undefined);
     settle(result);
     return result;
+  }
+
+  /**
+   * Runs `work` under the lock. A tab that finds it held waits in the lock's queue, at most as
+   * long as a sync may hold it (lockTimeoutMs), then syncs. A holder gives the lock back when its
+   * own time runs out (syncWithinTime); one that has not by then cannot run any code: its tab is
+   * hung, or frozen by the system in the background. This tab then takes the lock (`steal`), so
+   * the tablet syncs again within that time and one interval. Should the frozen tab ever wake,
+   * its sync finds its work done: a push sent again is skipped by the server, a page applied
+   * again changes nothing.
+   */
+  async function underLock(available: Locks, work: () => Promise<SyncResult | null>): Promise<SyncResult | null> {
+    const wait = new AbortController();
+    lockWait = wait;
+    const giveUp = timers.setTimeout(() => wait.abort(new LockWaitEnded('the sync lock was held too long')), lockTimeoutMs);
+    const granted = () => {
+      timers.clearTimeout(giveUp);
+      return work();
+    };
+    try {
+      return await available.request(LOCK_NAME, { signal: wait.signal }, granted);
+    } catch (error) {
+      if (!wait.signal.aborted || error !== wait.signal.reason) throw error;
+      if (!started) return null;
+      return await available.request(LOCK_NAME, { steal: true }, granted);
+    } finally {
+      timers.clearTimeout(giveUp);
+      if (lockWait === wait) lockWait = null;
+    }
+  }
+
+  /**
+   * The engine's run, given up after lockTimeoutMs: a sync that never answers (a request the
+   * browser never ends, a database that never opens) must not keep the lock, and this tab's
+   * scheduler, for ever. The run given up on may still end later; nobody waits for it then.
+   */
+  function syncWithinTime(): Promise<SyncResult> {
+    syncing = true;
+    notify();
+    const sync = options.engine.syncOnce();
+    void sync.catch(() => undefined);
+    let limit: ReturnType<typeof setTimeout> | undefined;
+    const timeUp = new Promise<SyncResult>((resolve) => {
+      const minutes = Math.round(lockTimeoutMs / 60_000);
+      limit = timers.setTimeout(() => resolve(failed(`the sync did not finish within ${minutes} min and was given up`)), lockTimeoutMs);
+    });
+    return Promise.race([sync, timeUp]).finally(() => {
+      if (limit !== undefined) timers.clearTimeout(limit);
+      syncing = false;
+      notify();
+    });
   }
 
   function settle(result: SyncResult | null): void {
     if (!started) return;
     if (!result) {
-      // Another tab holds the lock and syncs for every tab; look again later.
+      // Nothing ran: look again later.
       runAt(now() + intervalMs);
       return;
     }
@@ -263,6 +343,7 @@ export function createSyncScheduler(options: SchedulerOptions): SyncScheduler {
     },
     stop() {
       started = false;
+      lockWait?.abort(new LockWaitEnded('sync was stopped in this tab'));
       unwatch?.();
       unwatch = null;
       clearTimer();

@@ -26,9 +26,11 @@ function records(outcome: NonNullable<SyncRecords['outcome']>['outcome'] | null,
     waiting: 2,
     outcome: outcome ? { outcome, at: T0, message: `detail of ${outcome}` } : null,
     lastSyncedAt: T0 - 60_000,
+    oldestWaitingAt: T0 - 60_000,
     rejections: [],
     rejectionCount: 0,
     updateWaiting: false,
+    serverUpdateWaiting: false,
   };
 }
 
@@ -46,22 +48,45 @@ describe('deriveSyncStatus', () => {
     ['needs-enrolment', true, true, false, 'needs-enrolment', false],
     ['needs-update', true, false, true, 'needs-update', true],
   ] as const)('stored %s, enrolled %s, syncing %s, browser online %s: %s, online %s', (outcome, enrolled, syncing, browserOnline, state, online) => {
-    const status = deriveSyncStatus(records(outcome, enrolled), { syncing, browserOnline, storage });
+    const status = deriveSyncStatus(records(outcome, enrolled), { syncing, browserOnline, storage, now: T0 });
     expect(status).toMatchObject({ ready: true, state, online, waiting: 2, lastSyncedAt: T0 - 60_000 });
   });
 
   it('gives the failure’s detail only while it applies', () => {
-    expect(deriveSyncStatus(records('error'), { syncing: false, browserOnline: true, storage }).message).toBe('detail of error');
-    expect(deriveSyncStatus(records('error'), { syncing: true, browserOnline: true, storage }).message).toBeNull();
+    expect(deriveSyncStatus(records('error'), { syncing: false, browserOnline: true, storage, now: T0 }).message).toBe('detail of error');
+    expect(deriveSyncStatus(records('error'), { syncing: true, browserOnline: true, storage, now: T0 }).message).toBeNull();
   });
 
   it('says an update is waiting whatever the state, since the tablet keeps syncing meanwhile', () => {
-    expect(deriveSyncStatus({ ...records('synced'), updateWaiting: true }, { syncing: false, browserOnline: true, storage })).toMatchObject({ state: 'synced', updateWaiting: true });
-    expect(deriveSyncStatus(records('synced'), { syncing: false, browserOnline: true, storage }).updateWaiting).toBe(false);
+    expect(deriveSyncStatus({ ...records('synced'), updateWaiting: true }, { syncing: false, browserOnline: true, storage, now: T0 })).toMatchObject({ state: 'synced', updateWaiting: true });
+    expect(deriveSyncStatus(records('synced'), { syncing: false, browserOnline: true, storage, now: T0 }).updateWaiting).toBe(false);
+  });
+
+  it.each([
+    // outcome stored, enrolled, syncing now, browser online, the oldest change waiting for (min) -> too long
+    ['synced', true, false, true, null, false],
+    ['synced', true, false, true, 9.99, false],
+    ['synced', true, false, true, 10, true],
+    ['synced', true, false, true, 180, true],
+    ['offline', true, false, true, 30, true],
+    ['synced', true, false, false, 30, true],
+    ['error', true, false, true, 30, true],
+    // A sync that hangs says "Syncing…" for ever: the waiting change must show through it.
+    ['synced', true, true, true, 30, true],
+    // These say what to do already; a tablet never enrolled has no server to wait for.
+    ['needs-enrolment', true, false, true, 30, false],
+    ['needs-update', true, false, true, 30, false],
+    [null, false, false, true, 30, false],
+    // An HLC pushed ahead of this tablet's clock by another tablet's reads as just made.
+    ['synced', true, false, true, -60, false],
+  ] as const)('stored %s, enrolled %s, syncing %s, online %s, oldest waiting %s min: waiting too long %s', (outcome, enrolled, syncing, browserOnline, minutes, tooLong) => {
+    const oldestWaitingAt = minutes === null ? null : T0 - minutes * 60_000;
+    const status = deriveSyncStatus({ ...records(outcome, enrolled), oldestWaitingAt }, { syncing, browserOnline, storage, now: T0 });
+    expect(status).toMatchObject({ waitingTooLong: tooLong, oldestWaitingAt });
   });
 
   it('is not ready before the database has been read', () => {
-    expect(deriveSyncStatus(undefined, { syncing: false, browserOnline: true, storage })).toMatchObject({ ready: false, state: 'local-only', waiting: 0 });
+    expect(deriveSyncStatus(undefined, { syncing: false, browserOnline: true, storage, now: T0 })).toMatchObject({ ready: false, state: 'local-only', waiting: 0 });
   });
 });
 

@@ -1,5 +1,6 @@
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
-import { errorOf, fetchTransport, MAX_RETRY_AFTER_MS, NetworkError, parseRetryAfter } from './transport';
+import { errorOf, fetchTransport, GZIP_FROM_BYTES, MAX_RETRY_AFTER_MS, NetworkError, parseRetryAfter } from './transport';
 
 const fakeFetch = (answer: () => Promise<Response>) => vi.fn<typeof fetch>(answer);
 
@@ -17,6 +18,29 @@ describe('fetchTransport', () => {
       body: '{"protocol":1,"ops":[]}',
       cache: 'no-store',
     });
+  });
+
+  it('gzips a body from GZIP_FROM_BYTES on, and says so in Content-Encoding', async () => {
+    const fetch = fakeFetch(() => Promise.resolve(new Response('{"ackedSeq":40}', { status: 200 })));
+    const ops = Array.from({ length: 40 }, (_, i) => ({ seq: i + 1, table: 'attendance', id: `a${i}`, fields: { kind: 'in', deleted: false } }));
+    const body = { protocol: 1, ops };
+    expect(JSON.stringify(body).length).toBeGreaterThan(GZIP_FROM_BYTES);
+    await fetchTransport('https://daybook.test', { fetch })({ method: 'POST', path: '/api/v1/sync/push', token: 't1', body });
+    const init = fetch.mock.calls[0]![1]!;
+    expect(init.headers).toMatchObject({ 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    const sent = new Uint8Array(init.body as ArrayBuffer);
+    // gzip's magic bytes, a body far smaller than the JSON, and the same JSON once inflated.
+    expect([sent[0], sent[1]]).toEqual([0x1f, 0x8b]);
+    expect(sent.byteLength).toBeLessThan(JSON.stringify(body).length / 4);
+    expect(JSON.parse(gunzipSync(sent).toString('utf8'))).toEqual(body);
+  });
+
+  it('sends a small body as it is', async () => {
+    const fetch = fakeFetch(() => Promise.resolve(new Response('{}', { status: 201 })));
+    await fetchTransport('https://daybook.test', { fetch })({ method: 'POST', path: '/api/v1/enrol', body: { code: 'ABCD-EFGH-JKMN', deviceName: 'Tablet 1' } });
+    const init = fetch.mock.calls[0]![1]!;
+    expect(init.headers).not.toHaveProperty('content-encoding');
+    expect(init.body).toBe('{"code":"ABCD-EFGH-JKMN","deviceName":"Tablet 1"}');
   });
 
   it('sends no token and no body when there are none', async () => {

@@ -25,7 +25,22 @@ export class NetworkError extends Error {
 /** Long enough for a 4 MB push on a slow camp connection; short enough that a dead one frees the lock. */
 const DEFAULT_TIMEOUT_MS = 60_000;
 
+/**
+ * Bodies from this size go gzipped (sync-protocol.md: a push body may be sent with
+ * `Content-Encoding: gzip`). A push of check-ins shrinks to about a tenth, which is what a camp's
+ * slow, metered connection pays for. Below it, gzip's own header and the stream cost more than
+ * they save.
+ */
+export const GZIP_FROM_BYTES = 1024;
+
 export type FetchTransportOptions = { fetch?: typeof globalThis.fetch; timeoutMs?: number; now?: () => number };
+
+/** The body as sent: gzipped where the browser has CompressionStream and the body is worth it. */
+async function encodeBody(json: string): Promise<{ body: BodyInit; gzipped: boolean }> {
+  if (json.length < GZIP_FROM_BYTES || typeof CompressionStream !== 'function') return { body: json, gzipped: false };
+  const stream = new Response(json).body!.pipeThrough(new CompressionStream('gzip'));
+  return { body: await new Response(stream).arrayBuffer(), gzipped: true };
+}
 
 /**
  * A transport over `fetch` to the server at `baseUrl` (e.g. `https://daybook.example.org`).
@@ -39,12 +54,14 @@ export function fetchTransport(baseUrl: string, options: FetchTransportOptions =
     const fetchImpl = options.fetch ?? globalThis.fetch;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const encoded = body === undefined ? undefined : await encodeBody(JSON.stringify(body));
+    if (encoded) headers['content-type'] = 'application/json';
+    if (encoded?.gzipped) headers['content-encoding'] = 'gzip';
     try {
       const response = await fetchImpl(`${base}${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: encoded?.body,
         // A pull answer cached by the browser would hide changes made since.
         cache: 'no-store',
         credentials: 'omit',

@@ -74,8 +74,9 @@ export async function pushBatch(store: Store, batch: PushBatch): Promise<PushRes
       const { kept, refused: erased, newlyErased } = await screenForErasures(tx, batch.centreId, checked);
       for (const op of erased) refused.push({ rejection: { seq: op.seq, code: 'ERASED', message: "childId: this child's records were erased" }, key: { table: op.table, id: op.id } });
       // An op for a purged day is acknowledged and not stored (sync-protocol.md, Retention).
-      const valid = kept.filter((op) => !forPurgedDay(op, centre.firstKeptDay));
-      const stored = await lockRecords(tx, batch.centreId, distinctKeys(valid));
+      const notPurged = kept.filter((op) => !forPurgedDay(op, centre.firstKeptDay));
+      const stored = await lockRecords(tx, batch.centreId, distinctKeys(notPurged));
+      const valid = await withoutChangesToPurged(tx, batch.centreId, notPurged, stored, centre.firstKeptDay);
       const changed = mergeAll(stored, valid);
       if (changed.length > 0) {
         const lastCursor = await takeCursors(tx, batch.centreId, changed.length);
@@ -193,6 +194,35 @@ const dayOf = (fields: Record<string, unknown> | undefined) => (typeof fields?.[
 function forPurgedDay(op: Op, firstKeptDay: string | null): boolean {
   const day = dayOf(op.fields);
   return firstKeptDay !== null && DAY_TABLES.has(op.table) && day !== undefined && isPurged(day, firstKeptDay);
+}
+
+/**
+ * The ops left once changes to purged records are taken out, for a record the server does not
+ * hold: an op naming no day (an Undo's `deleted`, a check-out's `leftAt`, written on a tablet
+ * that had not purged yet), or a participation of a session the server does not hold (its
+ * session's day was purged). Stored, either would be a record that every tablet pulls and no
+ * purge ever finds (it has no day). Acknowledged and not stored, as an op for a purged day is.
+ * A record or session created earlier in the batch is held.
+ */
+async function withoutChangesToPurged(tx: Queryable, centreId: string, ops: readonly Op[], stored: readonly StoredRecord[], firstKeptDay: string | null): Promise<Op[]> {
+  if (firstKeptDay === null) return [...ops];
+  const held = new Set(stored.map(keyOf));
+  const sessionIds = new Set<string>();
+  for (const op of ops) if (op.table === 'participations' && typeof op.fields['sessionId'] === 'string' && !held.has(keyOf(op))) sessionIds.add(op.fields['sessionId']);
+  if (sessionIds.size > 0) {
+    const sessions = await tx.query<{ id: string }>(`SELECT id FROM records WHERE centre_id = $1 AND tbl = 'sessions' AND id = ANY($2::text[])`, [centreId, [...sessionIds]]);
+    for (const { id } of sessions) held.add(keyOf({ table: 'sessions', id }));
+  }
+  return ops.filter((op) => {
+    if (held.has(keyOf(op))) return true;
+    if (DAY_TABLES.has(op.table) && dayOf(op.fields) === undefined) return false;
+    if (op.table === 'participations') {
+      const sessionId = op.fields['sessionId'];
+      if (typeof sessionId !== 'string' || !held.has(keyOf({ table: 'sessions', id: sessionId }))) return false;
+    }
+    held.add(keyOf(op));
+    return true;
+  });
 }
 
 /**

@@ -63,9 +63,18 @@ export async function serviceWorkerReady(page: Page): Promise<void> {
   });
 }
 
-/** A fresh browser profile: its own IndexedDB and service worker, like a new tablet. */
-export async function newTablet(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'Europe/Paris' });
+/**
+ * A fresh browser profile: its own IndexedDB and service worker, like a new tablet. A test that
+ * must see every request of the app with `context.route` may block the service worker: Playwright
+ * does not route what a service worker answers itself (today's answers no /api request).
+ */
+export async function newTablet(browser: Browser, options: { serviceWorkers?: 'allow' | 'block' } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    locale: 'en-GB',
+    timezoneId: 'Europe/Paris',
+    serviceWorkers: options.serviceWorkers ?? 'allow',
+  });
   // A step that cannot happen fails within seconds, naming the step, rather than at the test's timeout.
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();

@@ -59,10 +59,13 @@ export type MetaRow =
   | { key: 'syncOutcome'; outcome: SyncOutcome; at: number; message?: string }
   | { key: 'lastSyncedAt'; at: number }
   /**
-   * Pulled changes are held for tables this version does not know (heldChanges): an update of
-   * the app is waiting. Written and cleared in the transactions that add and apply held changes.
+   * The server sent what this version does not know: changes for tables it lacks (held in
+   * heldChanges), or fields it lacks on tables it has (`table.field`; kept in the records'
+   * rows, with their clocks, so an edit here passes them on untouched and the update finds them
+   * there). An update of the app is waiting. Written and cleared in the transactions that merge
+   * and hold pulled changes, and apply held ones; `fields` is absent in rows from before it.
    */
-  | { key: 'updateWaiting'; since: number; tables: string[] };
+  | { key: 'updateWaiting'; since: number; tables: string[]; fields?: string[] };
 
 /** What enrolment gave this device. `deviceId` is the server's id for it, not the local one. */
 export type Enrolment = {
@@ -124,6 +127,31 @@ export type HeldChange = {
 };
 
 /**
+ * An op the server refused as invalid although this app's own schema takes it: the two run
+ * different versions (a server rolled back behind its tablets, say), and the op is not bad, only
+ * early. Kept out of the outbox, so it neither blocks nor repeats every push, and sent again with
+ * a new seq (the server skips a seq it has acknowledged) once the server's or this app's version
+ * changes, or a day after it was last refused (sync/engine.ts). Local, never synced as such.
+ */
+export type HeldOp = {
+  /** The seq it was last sent with: never reused, so it names this refusal. */
+  seq: number;
+  table: TableName;
+  id: string;
+  /** The write's own clock, sent again as it was: the merge takes it as the same write. */
+  hlc: string;
+  fields: Record<string, unknown>;
+  /** When the server refused it (this tablet's clock). */
+  heldAt: number;
+  /** The server's version then (`GET /api/v1/health`), null when it could not be read. */
+  serverVersion: string | null;
+  /** This app's version then: an update of the tablet is a reason to try again too. */
+  appVersion: string;
+  /** The server's reason, naming the field it did not know. */
+  message: string;
+};
+
+/**
  * A day's summary facts, kept so a month's report reads 31 rows instead of 12,000 events. Not
  * synced: derived from the day's records, and deleted by any write (local or pulled) that touches
  * that day, in the same transaction, so a kept row is never staler than the records.
@@ -151,6 +179,7 @@ export class DaybookDatabase extends Dexie {
   lateArrivals!: EntityTable<LateArrival, 'key'>;
   dayCorrections!: EntityTable<DayCorrection, 'day'>;
   heldChanges!: EntityTable<HeldChange, 'key'>;
+  heldOps!: EntityTable<HeldOp, 'seq'>;
 
   constructor(name = 'daybook') {
     // Strict durability: Chrome's relaxed default can lose the last second of writes on power
@@ -213,6 +242,13 @@ export class DaybookDatabase extends Dexie {
     // record once. The pulled change is the record's whole state, so nothing is lost by it.
     this.version(6).stores({
       heldChanges: 'key',
+    });
+
+    // Version 7: ops a server of another version refused, held until it (or this app) changes
+    // version. Only a store is added: no row of version 6 changes, so no upgrade function. Keyed
+    // by the seq the server refused, which no other op ever had.
+    this.version(7).stores({
+      heldOps: 'seq',
     });
 
     // The device id and HLC node are made with the database, so a wiped or evicted database

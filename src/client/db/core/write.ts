@@ -1,6 +1,6 @@
 import { describeIssues, opFieldsSchema, recordSchema, type Fields, type TableName } from '../../../shared/schema';
 import { formatHlc, parseHlc, tick } from '../../../shared/hlc';
-import { mergeOp } from '../../../shared/merge';
+import { mergeOp, type Replica } from '../../../shared/merge';
 import { SYNCED_TABLES, type DaybookDatabase, type MetaRow, type Stored } from './database';
 import { forgetDaysTouched } from './day-facts';
 import { fromReplica, toReplica } from './replica';
@@ -58,6 +58,13 @@ export type WriteOptions = {
   fresh?: boolean;
   /** Wall clock, injected so tests control time. */
   now?: number;
+  /**
+   * The HLC of a write of this device the server refused because its clock was days ahead
+   * (sync/engine.ts, CLOCK_AHEAD): this write stamps its fields again from the reset clock, so
+   * each field still holding that HLC takes the new, lower stamp instead of being kept by the
+   * merge. Only for that; every other write goes through the merge rule alone.
+   */
+  restamps?: string;
 };
 
 /** The device's clock and its learned offset from the server, read inside the write's transaction. */
@@ -93,7 +100,7 @@ export async function writeInTransaction<T extends TableName>(
   const hlc = formatHlc(tick(parseHlc(clock.last), options.now ?? Date.now(), clock.serverOffset));
   const opFields = { ...(checked.data as Record<string, unknown>) };
   if (options.create && !existing && !('deleted' in opFields)) opFields.deleted = false;
-  const { next } = mergeOp(existing ? toReplica(existing) : undefined, { hlc, fields: opFields });
+  const { next } = mergeOp(existing ? withoutRefusedClock(toReplica(existing), opFields, options.restamps) : undefined, { hlc, fields: opFields });
   const row = fromReplica<T>(id, next);
   await Promise.all([
     database.meta.put({ key: 'clock', hlc } satisfies MetaRow),
@@ -104,12 +111,21 @@ export async function writeInTransaction<T extends TableName>(
   return row;
 }
 
+/** The replica without the fields of `fields` that still hold the refused HLC `refused`. */
+function withoutRefusedClock(replica: Replica, fields: Record<string, unknown>, refused: string | undefined): Replica {
+  if (refused === undefined) return replica;
+  const stale = new Set(Object.keys(fields).filter((key) => Object.hasOwn(replica.hlcs, key) && replica.hlcs[key] === refused));
+  if (stale.size === 0) return replica;
+  const fresh = ([key]: [string, unknown]) => !stale.has(key);
+  return { fields: Object.fromEntries(Object.entries(replica.fields).filter(fresh)), hlcs: Object.fromEntries(Object.entries(replica.hlcs).filter(fresh)) };
+}
+
 /**
  * The tables a write transaction may touch: every synced table, the outbox, the clock, the kept
- * day summaries a write makes stale, the list of late arrivals a lead's correction clears, and the
- * day corrections an erasure adds to.
+ * day summaries a write makes stale, the list of late arrivals a lead's correction clears, the
+ * day corrections an erasure adds to, and the ops held for a server update an erasure deletes.
  */
-export const WRITE_SCOPE = [...SYNCED_TABLES, 'outbox', 'meta', 'dayFacts', 'lateArrivals', 'dayCorrections'];
+export const WRITE_SCOPE = [...SYNCED_TABLES, 'outbox', 'meta', 'dayFacts', 'lateArrivals', 'dayCorrections', 'heldOps'];
 
 /**
  * Runs `work` in one read-write transaction; any throw rolls every write in it back. Called

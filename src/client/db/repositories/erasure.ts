@@ -19,16 +19,19 @@ const namesChild = (op: Pick<OutboxOp, 'table' | 'id' | 'fields'>, childIds: Rea
 
 /**
  * Deletes what this tablet holds of the erased children. Call inside a transaction holding
- * REMOVAL_SCOPE, 'outbox' and 'erasures'. Ops of theirs still waiting in the outbox go too: the
- * server would refuse them (`ERASED`), and they would carry the child's code and times.
+ * REMOVAL_SCOPE, 'outbox', 'heldOps' and 'erasures'. Ops of theirs still waiting in the outbox,
+ * or held for a server update, go too: the server would refuse them (`ERASED`), and they would
+ * carry the child's code and times.
  */
 export async function removeErasedChildren(database: DaybookDatabase, childIds: readonly string[]): Promise<Removed> {
   const total: Removed = {};
   const erased = new Set(childIds);
   if (erased.size === 0) return total;
-  const waiting = await database.outbox.toArray();
+  const [waiting, held] = await Promise.all([database.outbox.toArray(), database.heldOps.toArray()]);
   const dropped = waiting.filter((op) => namesChild(op, erased)).map((op) => op.seq!);
+  const droppedHeld = held.filter((op) => namesChild(op, erased)).map((op) => op.seq);
   if (dropped.length > 0) await database.outbox.bulkDelete(dropped);
+  if (droppedHeld.length > 0) await database.heldOps.bulkDelete(droppedHeld);
   for (const childId of erased) {
     const [attendance, participations] = await Promise.all([database.attendance.where('childId').equals(childId).toArray(), database.participations.where('childId').equals(childId).toArray()]);
     const sessions = await database.sessions.bulkGet([...new Set(participations.flatMap((row) => (row.sessionId === undefined ? [] : [row.sessionId])))]);

@@ -64,8 +64,9 @@ describe('upgrading the local database', () => {
     const upgraded = new DaybookDatabase(name);
     try {
       await upgraded.open();
-      expect(upgraded.verno).toBe(6);
+      expect(upgraded.verno).toBe(7);
       expect(await upgraded.heldChanges.count()).toBe(0);
+      expect(await upgraded.heldOps.count()).toBe(0);
       expect(await upgraded.dayCorrections.count()).toBe(0);
       expect(await upgraded.registrations.count()).toBe(0);
       expect(await upgraded.erasures.count()).toBe(0);

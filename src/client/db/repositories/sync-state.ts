@@ -1,4 +1,5 @@
 import { FIRST_SERIAL, isServerSeries } from '../../../shared/codes';
+import { parseHlc } from '../../../shared/hlc';
 import type { DaybookDatabase, Enrolment, MetaRow, RejectedChange, SyncOutcome } from '../core/database';
 
 /**
@@ -68,17 +69,28 @@ export type SyncRecords = {
   waiting: number;
   outcome: { outcome: SyncOutcome; at: number; message?: string } | null;
   lastSyncedAt: number | null;
+  /**
+   * When the oldest change in the outbox was made, on this tablet's clock (its HLC less the
+   * server offset); null when none waits. Never earlier than the real moment: an HLC is at least
+   * the corrected clock of its write, so an age read from it errs short, never raising a false alarm.
+   */
+  oldestWaitingAt: number | null;
   rejections: RejectedChange[];
   rejectionCount: number;
   /** Changes pulled for tables this version does not know are held: an update is waiting. */
   updateWaiting: boolean;
+  /**
+   * Changes made here wait for the server's update: a server of another version refused them
+   * as invalid, and they go again once it changes version (sync/engine.ts). Counted in `waiting`.
+   */
+  serverUpdateWaiting: boolean;
 };
 
 /** At most this many refused changes are shown; the count says how many there are. */
 export const REJECTIONS_SHOWN = 50;
 
 export function loadSyncRecords(database: DaybookDatabase): Promise<SyncRecords> {
-  return database.transaction('r', [database.meta, database.outbox, database.rejections], async () => {
+  return database.transaction('r', [database.meta, database.outbox, database.rejections, database.heldOps], async () => {
     const [enrolment, waiting, outcome, lastSynced, rejections, rejectionCount, updateWaiting] = await Promise.all([
       loadEnrolment(database),
       database.outbox.count(),
@@ -88,14 +100,20 @@ export function loadSyncRecords(database: DaybookDatabase): Promise<SyncRecords>
       database.rejections.count(),
       database.meta.get('updateWaiting'),
     ]);
+    // Held for a server update: out of the outbox, and not on the server either.
+    const held = await database.heldOps.count();
+    const [oldest, offset] = await Promise.all([database.outbox.toCollection().first(), database.meta.get('serverOffset')]);
+    const offsetMs = offset?.key === 'serverOffset' ? offset.ms : 0;
     return {
       enrolment,
-      waiting,
+      waiting: waiting + held,
       outcome: outcome?.key === 'syncOutcome' ? { outcome: outcome.outcome, at: outcome.at, message: outcome.message } : null,
       lastSyncedAt: lastSynced?.key === 'lastSyncedAt' ? lastSynced.at : null,
+      oldestWaitingAt: oldest ? parseHlc(oldest.hlc).ms - offsetMs : null,
       rejections,
       rejectionCount,
       updateWaiting: updateWaiting?.key === 'updateWaiting',
+      serverUpdateWaiting: held > 0,
     };
   });
 }

@@ -7,7 +7,7 @@ import { db } from '../../db/db';
 import { recordSyncOutcome, storeEnrolment } from '../../db/repositories/sync-state';
 import { writeRecord } from '../../db/core/write';
 import { I18nProvider, type Language } from '../../i18n/i18n';
-import { applyHeldChanges, applyPullPage } from '../../sync/apply-page';
+import { applyHeldChanges, applyPullPage, THIS_VERSION } from '../../sync/apply-page';
 import { requestPersistentStorage, resetStorageStatus } from '../../sync/storage';
 import { SYNCED_TABLES } from '../../db/core/database';
 import { SyncStatusBar } from './sync-status-bar';
@@ -171,7 +171,7 @@ describe('SyncStatusBar', () => {
     // This tablet plays an app that does not know volunteers yet: the server's volunteer is held.
     const hlc = `${NOW}-0000-bbbbbbbbbbbbbbbb`;
     const change = { cursor: 1, table: 'volunteers', id: 'v1', fields: { displayName: 'Amira', active: true }, hlcs: { displayName: hlc, active: hlc } };
-    const older = SYNCED_TABLES.filter((table) => table !== 'volunteers');
+    const older = { ...THIS_VERSION, tables: SYNCED_TABLES.filter((table) => table !== 'volunteers') };
     await applyPullPage(db, { changes: [change], nextCursor: 1, hasMore: false, serverTime: NOW }, NOW, undefined, older);
     const user = renderBar(language);
     await user.click(await screen.findByText(summaryText, { selector: 'summary' }));
@@ -181,6 +181,57 @@ describe('SyncStatusBar', () => {
     await act(() => applyHeldChanges(db, NOW));
     await vi.waitFor(() => expect(screen.queryByText(summaryText)).not.toBeInTheDocument());
     expect(screen.queryByText(sentence)).not.toBeInTheDocument();
+  });
+
+  it.each([
+    ['en', 'Server update waiting', 'The server runs another version of Daybook and cannot take some changes made here yet. This tablet keeps them and sends them again once the server is updated.'],
+    ['fr', 'Mise à jour du serveur en attente', 'Le serveur a une autre version de Daybook et ne peut pas encore prendre certaines modifications faites ici. Cette tablette les garde et les renvoie une fois le serveur mis à jour.'],
+  ] as const)('says in %s that changes wait for the server’s update while a server of another version refuses them, and counts them as waiting', async (language, summaryText, sentence) => {
+    await synced(NOW - MINUTE);
+    const hlc = `${NOW}-0000-aaaaaaaaaaaaaaaa`;
+    await db.heldOps.add({ seq: 3, table: 'sessions', id: 's1', hlc, fields: { place: 'Big tent' }, heldAt: NOW, serverVersion: '1.0.0', appVersion: '2.0.0', message: 'fields.place: unknown field' });
+    const user = renderBar(language);
+    await user.click(await screen.findByText(summaryText, { selector: 'summary' }));
+    expect(screen.getByText(sentence)).toBeVisible();
+    expect(screen.getByRole('region', { name: language === 'en' ? 'Sync' : 'Synchronisation' })).toHaveTextContent(language === 'en' ? '1 change waiting' : '1 modification en attente');
+
+    // Sent again and taken: the notice goes.
+    await act(() => db.heldOps.clear());
+    await vi.waitFor(() => expect(screen.queryByText(summaryText)).not.toBeInTheDocument());
+  });
+
+  it.each([
+    ['en', 'Not sent for 25 minutes: check the wifi', 'Changes made on this tablet have not reached the server for 25 minutes. Keep the tablet on the centre’s wifi. If this message stays, tell the lead.'],
+    [
+      'fr',
+      'Non envoyé depuis 25 minutes : vérifiez le wifi',
+      'Des modifications faites sur cette tablette n’ont pas atteint le serveur depuis 25 minutes. Gardez la tablette sur le wifi du centre. Si ce message reste, prévenez la personne responsable.',
+    ],
+  ] as const)('says in %s how long the oldest change has waited once it is ten minutes, and what to do', async (language, summaryText, sentence) => {
+    await synced(NOW - 30 * MINUTE);
+    await writeRecord(db, 'volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, now: NOW - 25 * MINUTE });
+    await writeRecord(db, 'volunteers', 'v2', { displayName: 'Sam', active: true }, { create: true, now: NOW - MINUTE });
+    const user = renderBar(language);
+    await user.click(await screen.findByText(summaryText, { selector: 'summary' }));
+    expect(screen.getByText(sentence)).toBeVisible();
+  });
+
+  it('says nothing of a change that has waited less than ten minutes, until it has', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'], now: NOW });
+    await synced(NOW - 30 * MINUTE);
+    await writeRecord(db, 'volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, now: NOW - 9 * MINUTE });
+    renderBar();
+    expect(await within(bar()).findByText('1 change waiting')).toBeInTheDocument();
+    expect(within(bar()).queryByText(/Not sent for/)).not.toBeInTheDocument();
+    // No write, no sync: only the clock moves, and the bar looks again on its own.
+    act(() => {
+      vi.advanceTimersByTime(MINUTE);
+    });
+    expect(await within(bar()).findByText('Not sent for 10 minutes: check the wifi')).toBeInTheDocument();
+    act(() => {
+      vi.advanceTimersByTime(3 * 60 * MINUTE);
+    });
+    expect(await within(bar()).findByText('Not sent for 3 hours: check the wifi')).toBeInTheDocument();
   });
 
   it('speaks French', async () => {
@@ -199,6 +250,15 @@ describe('SyncStatusBar', () => {
     await db.rejections.add({ seq: 4, table: 'attendance', id: 'a1', code: 'CLOCK_AHEAD', message: 'ahead', at: NOW });
     renderBar();
     await screen.findByText('1 change refused');
+    const results = await axe.run(document.body, { rules: { 'color-contrast': { enabled: false } } });
+    expect(results.violations).toEqual([]);
+  });
+
+  it('has no accessibility violations with a change waiting too long, opened', async () => {
+    await synced(NOW - 30 * MINUTE);
+    await writeRecord(db, 'volunteers', 'v1', { displayName: 'Amira', active: true }, { create: true, now: NOW - 12 * MINUTE });
+    const user = renderBar();
+    await user.click(await within(bar()).findByText('Not sent for 12 minutes: check the wifi', { selector: 'summary' }));
     const results = await axe.run(document.body, { rules: { 'color-contrast': { enabled: false } } });
     expect(results.violations).toEqual([]);
   });

@@ -68,11 +68,14 @@ export function SyncStatusBar({ link: Link = PlainLink }: { link?: LinkComponent
         <span className="sync-fact">{status.waiting === 0 ? m('allSent') : status.waiting === 1 ? m('waitingOne') : m('waitingMany', { n: status.waiting })}</span>
       )}
       {enrolled && <LastSync at={status.lastSyncedAt} />}
+      {status.waitingTooLong && status.oldestWaitingAt !== null && <WaitingTooLong since={status.oldestWaitingAt} />}
       {/* After the state it follows: a warning drawn first would be pushed along the row by it. */}
       {status.ready && status.storage.persisted === false && <SyncNote summary={m('storageRefusedShort')} detail={m('storageRefused')} />}
       {status.ready && status.storage.short && <SyncNote summary={m('storageShortShort')} detail={m('storageShort')} />}
       {/* The server sent changes for tables this version does not know: they are kept until the update. */}
       {status.ready && status.updateWaiting && <SyncNote summary={m('updateWaitingShort')} detail={m('updateWaiting')} />}
+      {/* A server of another version refused changes made here: they are kept, and sent again after its update. */}
+      {status.ready && status.serverUpdateWaiting && <SyncNote summary={m('serverUpdateWaitingShort')} detail={m('serverUpdateWaiting')} />}
       <RefusedChanges rejections={status.rejections} total={status.rejectionCount} />
     </section>
   );
@@ -82,13 +85,26 @@ export function SyncStatusBar({ link: Link = PlainLink }: { link?: LinkComponent
  * A warning as a short pill that opens to its sentence: the status row is one line tall, so it
  * never grows (and pushes the screen down) when a warning arrives after the first frame.
  */
-function SyncNote({ summary, detail }: { summary: string; detail: string }) {
+function SyncNote({ summary, detail, urgent = false }: { summary: string; detail: string; urgent?: boolean }) {
   return (
-    <details className="sync-note">
+    <details className={urgent ? 'sync-note urgent' : 'sync-note'}>
       <summary>{summary}</summary>
       <p className="sync-popover">{detail}</p>
     </details>
   );
+}
+
+/**
+ * The oldest change has waited too long (sync/status.ts): how long, and what a volunteer can do
+ * about it, in words (the pill's colour only repeats them). Minutes, then hours, then days.
+ */
+function WaitingTooLong({ since }: { since: number }) {
+  const m = useSyncStatusMessages();
+  const { language } = useI18n();
+  const minutes = Math.max(0, Math.floor((useNow() - since) / 60_000));
+  const [unit, count] = minutes < 120 ? (['minute', minutes] as const) : minutes < 48 * 60 ? (['hour', Math.floor(minutes / 60)] as const) : (['day', Math.floor(minutes / 1440)] as const);
+  const age = new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'long' }).format(count);
+  return <SyncNote summary={m('waitingTooLongShort', { age })} detail={m('waitingTooLong', { age })} urgent />;
 }
 
 /** "Last sync 14:05" on the centre's clock, with the date when it was not today. */
