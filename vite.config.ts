@@ -16,8 +16,9 @@ export default defineConfig({
         codeSplitting: {
           // Everything Today's first frame needs in one chunk, with what it imports: the bundler
           // would otherwise cut the modules a later chunk also uses into many small ones, each
-          // costing a request and its own compression on the first load.
-          groups: [{ name: 'today', test: /src[\\/]client[\\/](main\.tsx|app[\\/]|features[\\/]today[\\/](?!register-child))/ }],
+          // costing a request and its own compression on the first load. Retention (app/retention)
+          // starts after the first screen, so it and the summary code it needs stay out.
+          groups: [{ name: 'today', test: /src[\\/]client[\\/](main\.tsx|app[\\/](?!retention)|features[\\/]today[\\/](?!register-child))/ }],
         },
       },
     },
