@@ -7,9 +7,12 @@ import { buildApp } from '../../../src/server/app';
 import { openStore, type Store } from '../../../src/server/store';
 import { chromiumPath, CHROMIUM_ARGS } from '../../support/chromium';
 
-/** The production build the tests serve; `npm test` builds it before the end-to-end run. */
+/**
+ * The production build the tests serve; `npm test` builds it before the end-to-end run.
+ * DAYBOOK_DIST points at another build (one person's build while another rebuilds `dist`).
+ */
 export function builtApp(): string {
-  const dist = resolve('dist');
+  const dist = resolve(process.env.DAYBOOK_DIST ?? 'dist');
   if (!existsSync(join(dist, 'index.html')) || !existsSync(join(dist, 'sw.js'))) {
     throw new Error('The app is not built: run `npm run build` before the end-to-end tests (`npm test` does it).');
   }
