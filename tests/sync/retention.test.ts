@@ -547,4 +547,28 @@ describe.each(databases)('retention on $name, the server and two tablets', (data
       await b.database.delete();
     }
   });
+  it('a tablet that purged before the server keeps nothing of a child added late to a purged day’s session', { timeout: 120_000 }, async () => {
+    const { small, second, session } = await twoDayCentre('purged-first');
+    const { a, b } = small;
+    try {
+      // B's lead, offline, adds the second child to the session while it still runs.
+      await addParticipants(b.database, session.id, [second], at(LAST_PURGED, '11:00'));
+      // The night: A purges first; the server has not yet, so B's late participation is stored.
+      clock = A_PURGES_AT;
+      await purgeExpired(a.database, A_PURGES_AT);
+      expect((await sync(small, b)).rejected).toBe(0);
+      const late = `participations/${participationId(session.id, second)}`;
+      expect((await serverState(small.store, small.centreId))[late], 'the late participation on the server, not purged yet').toBeDefined();
+      // A pulls it: a participation of a session A purged is not kept without its session.
+      await sync(small, a);
+      expect(await a.database.participations.where('sessionId').equals(session.id).count(), 'participations of the purged session on A').toBe(0);
+      clock = MORNING;
+      await purgeCentre(small.store, small.centreId, MORNING);
+      await purgeExpired(b.database, MORNING);
+      await expectConvergedAndNothingOld(small);
+    } finally {
+      await a.database.delete();
+      await b.database.delete();
+    }
+  });
 });

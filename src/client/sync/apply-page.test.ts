@@ -51,6 +51,35 @@ describe('applyPullPage', () => {
     expect(await loadPullCursor(database)).toBe(2);
   });
 
+  it('keeps no participation of a session of a purged day: one this tablet purged, or one the same page brings', async () => {
+    await database.meta.put({ key: 'purgedOn', day: '2026-11-24', firstKept: '2025-10-24' });
+    await database.meta.put({ key: 'purgedSessions', days: { 'session-purged-here': '2025-10-20' } });
+    const change = (cursor: number, table: 'sessions' | 'participations', id: string, fields: Record<string, unknown>) => ({
+      cursor,
+      table,
+      id,
+      fields,
+      hlcs: Object.fromEntries(Object.keys(fields).map((key) => [key, remote(T0 - HOUR)])),
+    });
+    const joined = (sessionId: string) => ({ sessionId, childId: 'child-4173KL', leftAt: null, deleted: false });
+    await applyPullPage(
+      database,
+      page([
+        change(1, 'participations', 'late-in-purged', joined('session-purged-here')),
+        change(2, 'sessions', 'session-old', { day: '2025-10-22', activity: 'art', startedAt: T0 - HOUR, endedAt: null, deleted: false }),
+        change(3, 'participations', 'in-old', joined('session-old')),
+        change(4, 'participations', 'in-kept', joined('session-kept')),
+      ]),
+      T0,
+    );
+    expect((await database.participations.toArray()).map((row) => row.id)).toEqual(['in-kept']);
+    expect(await database.sessions.count()).toBe(0);
+    // A later page's participation of the session the first page brought is not kept either.
+    await applyPullPage(database, page([change(5, 'participations', 'in-old-later', joined('session-old'))]), T0);
+    expect((await database.participations.toArray()).map((row) => row.id)).toEqual(['in-kept']);
+    expect(await loadPullCursor(database)).toBe(5);
+  });
+
   it('stores the records and the cursor; applying the same page again changes nothing', async () => {
     const first = page([volunteer(1, 'v1', T0, { displayName: 'Amira', active: true, deleted: false }), volunteer(2, 'v2', T0, { displayName: 'Sam', active: true, deleted: false })]);
     expect(await applyPullPage(database, first, T0)).toBe(2);

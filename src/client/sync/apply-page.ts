@@ -7,6 +7,7 @@ import { SYNCED_TABLES, type DaybookDatabase, type HeldChange, type LateArrival,
 import { forgetDaysTouched } from '../db/core/day-facts';
 import { noteAnswersHeard } from '../db/repositories/code-clashes';
 import { removeErasedChildren } from '../db/repositories/erasure';
+import { loadPurgedSessions, notePurgedSessions } from '../db/repositories/retention';
 import { REMOVAL_SCOPE } from '../db/core/removal';
 import { fromReplica, toReplica } from '../db/core/replica';
 
@@ -175,14 +176,23 @@ const DAY_TABLES: ReadonlySet<string> = new Set(['attendance', 'shifts', 'sessio
 async function mergeChanges(database: DaybookDatabase, changes: readonly Change[], wallNow: number, clock: string, known: KnownSchema): Promise<string[]> {
   if (changes.length === 0) return [];
   const byTable = new Map<TableName, Change[]>();
-  const [erased, purged] = await Promise.all([erasedChildrenNamed(database, changes), database.meta.get('purgedOn')]);
+  const [erased, purged, purgedSessions] = await Promise.all([erasedChildrenNamed(database, changes), database.meta.get('purgedOn'), loadPurgedSessions(database)]);
   // The bound this tablet's last purge applied: a record of a day before it, from a server that
   // has not purged yet today, would stay until tomorrow's purge (sync-protocol.md, Retention).
   const firstKept = purged?.key === 'purgedOn' ? purged.firstKept : undefined;
+  const sessionsNotKept: [string, string][] = [];
   for (const change of changes) {
     // A change naming an erased child is not kept (the server sends none; an old page might).
     if (change.table !== 'erasures' && erased.has(childNamed(change) ?? '')) continue;
-    if (firstKept !== undefined && DAY_TABLES.has(change.table) && typeof change.fields['day'] === 'string' && isPurged(change.fields['day'], firstKept)) continue;
+    const day = change.fields['day'];
+    if (firstKept !== undefined && DAY_TABLES.has(change.table) && typeof day === 'string' && isPurged(day, firstKept)) {
+      if (change.table === 'sessions') sessionsNotKept.push([change.id, day]);
+      continue;
+    }
+    // A participation goes with its session: none is kept for a session of a purged day, which
+    // the page may bring (above) or this tablet purged already.
+    const sessionId = change.table === 'participations' ? change.fields['sessionId'] : undefined;
+    if (typeof sessionId === 'string' && (purgedSessions.has(sessionId) || sessionsNotKept.some(([id]) => id === sessionId))) continue;
     const list = byTable.get(change.table) ?? [];
     list.push(change);
     byTable.set(change.table, list);
@@ -214,6 +224,8 @@ async function mergeChanges(database: DaybookDatabase, changes: readonly Change[
     if (rows.length > 0) writes.push(database.table(table).bulkPut(rows));
   });
   if (late.length > 0) writes.push(database.lateArrivals.bulkPut(late));
+  // Sessions of purged days, remembered so their participations in later pages are not kept.
+  if (firstKept !== undefined) writes.push(notePurgedSessions(database, sessionsNotKept, firstKept));
   await Promise.all(writes);
   // Erasures new to this tablet: the child's records go in this same transaction.
   const erasuresMerged = byTable.has('erasures') ? merged[tables.indexOf('erasures')]! : undefined;

@@ -47,6 +47,12 @@ export type MetaRow =
   | { key: 'registrationsBackfilled'; at: number }
   /** The centre day this tablet last applied retention on, so it purges once a day (retention.ts). */
   | { key: 'purgedOn'; day: string; firstKept: string }
+  /**
+   * Sessions this tablet purged (id to day), so a child added late to one of them, from a server
+   * that has not purged that day yet, is not kept as a participation without its session.
+   * Participations have no day of their own (retention.ts).
+   */
+  | { key: 'purgedSessions'; days: Record<string, string> }
   /** The lead's PIN, salted and hashed (PBKDF2); never the PIN itself. Set on a lead's tablet. */
   | { key: 'leadPin'; salt: string; hash: string; iterations: number }
   /** Wrong PINs in a row, and until when the next try must wait: kept, so a reload is no new start. */

@@ -7,7 +7,7 @@ import { enrolAs } from '../testing';
 import { checkIn, checkOut } from './attendance';
 import { registerChild } from './children';
 import { closeDay } from './day-close';
-import { purgedToday, purgeExpired } from './retention';
+import { loadPurgedSessions, purgedToday, purgeExpired } from './retention';
 import { addParticipants, startSession } from './sessions';
 import { signOff, signOn } from './shifts';
 import { computeRange } from './summary';
@@ -96,6 +96,19 @@ describe('retention on the tablet', () => {
     expect(outcome.records).toBe(Object.values(held).reduce((a, b) => a + b, 0) - Object.values(left).reduce((a, b) => a + b, 0));
     expect(await purgedToday(database, NOW)).toBe(true);
     expect(await purgedToday(database, at(addDays(TODAY, 1), '08:00'))).toBe(false);
+  });
+
+  it('remembers the sessions it purged, for a month after the bound passed their day', async () => {
+    const days = await sixteenMonths();
+    const sessionsBefore = await database.sessions.where('day').below('2025-11-01').toArray();
+    await purgeExpired(database, NOW);
+    const remembered = await loadPurgedSessions(database);
+    // Those of the month before the bound, 1 November 2025: the older ones are long purged on the server too.
+    const recent = sessionsBefore.filter((session) => session.day! >= '2025-10-01');
+    expect(recent.length).toBeGreaterThan(0);
+    expect(recent.length).toBeLessThan(sessionsBefore.length);
+    expect([...remembered.keys()].sort()).toEqual(recent.map((session) => session.id).sort());
+    expect(days.length).toBeGreaterThan(0);
   });
 
   it('changes nothing when run again the same day', async () => {

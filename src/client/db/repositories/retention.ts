@@ -1,4 +1,4 @@
-import { centreDay } from '../../../shared/dates';
+import { addDays, centreDay } from '../../../shared/dates';
 import { dayCloseId } from '../../../shared/ids';
 import { firstKeptDay } from '../../../shared/retention';
 import { readSettings } from '../../../shared/schema';
@@ -35,6 +35,32 @@ async function expiredDays(database: DaybookDatabase, firstKept: string): Promis
   return [...days].sort();
 }
 
+/**
+ * How long a purged session is remembered after the bound passed its day. A late participation
+ * comes only from a server that has not purged that day yet, and a server purges daily: a month
+ * is ample, and keeps the row small (a busy centre runs about ten sessions a day).
+ */
+const REMEMBER_PURGED_SESSIONS_DAYS = 31;
+
+/** The sessions purged recently, by id (see the meta row `purgedSessions`). */
+export async function loadPurgedSessions(database: DaybookDatabase): Promise<Map<string, string>> {
+  const row = await database.meta.get('purgedSessions');
+  return new Map(row?.key === 'purgedSessions' ? Object.entries(row.days) : []);
+}
+
+/**
+ * Adds sessions (id, day) to those remembered as purged, forgetting the ones whose day is long
+ * before the bound. Call inside a transaction that holds `meta`, the one that purges them.
+ */
+export async function notePurgedSessions(database: DaybookDatabase, sessions: readonly (readonly [string, string])[], firstKept: string): Promise<void> {
+  if (sessions.length === 0) return;
+  const remembered = await loadPurgedSessions(database);
+  for (const [id, day] of sessions) remembered.set(id, day);
+  const forgetBefore = addDays(firstKept, -REMEMBER_PURGED_SESSIONS_DAYS);
+  for (const [id, day] of remembered) if (day < forgetBefore) remembered.delete(id);
+  await database.meta.put({ key: 'purgedSessions', days: Object.fromEntries(remembered) });
+}
+
 const count = (removed: Removed) => Object.values(removed).reduce((sum, n) => sum + n, 0);
 
 /**
@@ -47,7 +73,10 @@ export async function purgeExpired(database: DaybookDatabase, now = Date.now(), 
   let records = 0;
   const days = await expiredDays(database, firstKept);
   for (const day of days) {
-    const removed = await database.transaction('rw', REMOVAL_SCOPE, () => removeRecords(database, { days: [day], removes: () => true, childIds: [], standIn: () => undefined }));
+    const removed = await database.transaction('rw', [...REMOVAL_SCOPE, 'meta'], async () => {
+      await notePurgedSessions(database, (await database.sessions.where('day').equals(day).primaryKeys()).map((id) => [String(id), day]), firstKept);
+      return removeRecords(database, { days: [day], removes: () => true, childIds: [], standIn: () => undefined });
+    });
     records += count(removed);
     await onStep?.();
     await pause();
