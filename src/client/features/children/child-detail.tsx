@@ -15,10 +15,12 @@ type ChildDetailProps = {
   timeZone: string;
   onCorrect: (profile: ChildProfile) => Promise<boolean>;
   onErase: () => Promise<void>;
+  /** An activity's name as the centre's settings call it. */
+  activityLabel: (id: string) => string;
 };
 
 /** One child as the lead sees them: the record to correct, their recent visits, and erasing them. */
-export function ChildDetail({ detail, timeZone, onCorrect, onErase }: ChildDetailProps) {
+export function ChildDetail({ detail, timeZone, onCorrect, onErase, activityLabel }: ChildDetailProps) {
   const m = useChildrenMessages();
   const { language } = useI18n();
   const titleId = useId();
@@ -64,6 +66,17 @@ export function ChildDetail({ detail, timeZone, onCorrect, onErase }: ChildDetai
         </ul>
       )}
       {detail.visitCount > detail.visits.length && <p className="hint">{m('moreVisits', { n: detail.visitCount - detail.visits.length })}</p>}
+      <h3>{m('recentSessions')}</h3>
+      {detail.sessions.length === 0 ? (
+        <p className="empty">{m('noSessions')}</p>
+      ) : (
+        <ul className="visit-list">
+          {detail.sessions.map((session) => (
+            <li key={session.sessionId}>{m('sessionOn', { activity: activityLabel(session.activity), date: formatDay(session.day, language), time: localTime(session.startedAt, timeZone) })}</li>
+          ))}
+        </ul>
+      )}
+      {detail.sessionCount > detail.sessions.length && <p className="hint">{m('moreSessions', { n: detail.sessionCount - detail.sessions.length })}</p>}
       <EraseChild code={code} onErase={onErase} />
     </section>
   );

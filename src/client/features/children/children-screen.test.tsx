@@ -2,7 +2,12 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import axe from 'axe-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { childIdFromCode } from '../../../shared/codes';
+import { childIdFromCode, formatCodeForReading, issueCode, SERIES_LETTERS } from '../../../shared/codes';
+import { formatHlc } from '../../../shared/hlc';
+import { AGE_BANDS } from '../../../shared/schema';
+import { applyPullPage } from '../../sync/apply-page';
+import { checkIn } from '../../db/repositories/attendance';
+import { addParticipants, startSession } from '../../db/repositories/sessions';
 import { centreDay } from '../../../shared/dates';
 import { DaybookDatabase } from '../../db/core/database';
 import { db } from '../../db/db';
@@ -254,5 +259,65 @@ describe('Children: a volunteer tablet', () => {
     expect(await screen.findByText(/Only a lead can see and correct children’s records/)).toBeInTheDocument();
     expect(screen.queryByRole('button')).not.toBeInTheDocument();
     expect(screen.queryByText('Erase this child')).not.toBeInTheDocument();
+  });
+});
+
+/** A year of a busy centre's children, as one pull page from the server brings them. */
+async function yearOfChildren(count: number): Promise<string[]> {
+  const hlc = formatHlc({ ms: NOON - 86_400_000, counter: 0, node: 'bbbbbbbbbbbbbbbb' });
+  const codes = Array.from({ length: count }, (_, i) => issueCode(SERIES_LETTERS[i % 4]!, 1000 + Math.floor(i / 4)));
+  const changes = codes.map((code, i) => {
+    const fields = { code, ageBand: AGE_BANDS[i % AGE_BANDS.length]!, gender: i % 2 === 0 ? 'girl' : 'boy', languages: i % 3 === 0 ? ['ar'] : [], registeredOn: '2026-01-05', deleted: false };
+    return { cursor: i + 1, table: 'children' as const, id: childIdFromCode(code), fields, hlcs: Object.fromEntries(Object.keys(fields).map((key) => [key, hlc])) };
+  });
+  await applyPullPage(db, { changes, nextCursor: count, hasMore: false, serverTime: NOON }, NOON);
+  return codes;
+}
+
+describe('Children: the list of every child', () => {
+  it('lists 3,000 children and filters them as the lead types; a row opens the child', async () => {
+    const codes = await yearOfChildren(3000);
+    const wanted = codes[2345]!;
+    await checkIn(db, childIdFromCode(wanted), NOON);
+    const user = renderChildren();
+    expect(await screen.findByText('3,000 children registered. Type part of a code above to find one.')).toBeInTheDocument();
+    const list = screen.getByRole('list', { name: 'All children' });
+    // Only a window of rows is drawn, each placed in the whole list of 3,000.
+    const drawn = within(list).getAllByRole('listitem');
+    expect(drawn.length).toBeLessThan(100);
+    expect(drawn[0]).toHaveAttribute('aria-setsize', '3000');
+
+    const field = screen.getByRole('textbox', { name: 'Child code' });
+    // Typed loosely, as on Today: lower case and a space.
+    const typed = `${wanted.slice(0, 3)} ${wanted.slice(3).toLowerCase()}`;
+    for (const [i, character] of [...typed].entries()) {
+      await user.type(field, character);
+      const sofar = typed.slice(0, i + 1);
+      const matching = codes.filter((code) => code.includes(sofar.replace(/\s/g, '').toUpperCase())).length;
+      if (matching < 3000) expect(await screen.findByText(`${matching.toLocaleString()} of 3,000 children have a code with what you typed.`)).toBeInTheDocument();
+    }
+    const row = await within(list).findByRole('button', { name: new RegExp(`^${formatCodeForReading(wanted)}`) });
+    expect(within(list).getAllByRole('listitem')).toHaveLength(1);
+    // Its last visit is read for the rows shown.
+    expect(await within(row).findByText(/last came /)).toBeInTheDocument();
+
+    await user.click(row);
+    expect(await screen.findByRole('region', { name: `Child ${formatCodeForReading(wanted)}` })).toBeInTheDocument();
+  });
+
+  it('shows a child’s recent activity sessions in their record', async () => {
+    const { child } = await registerAndCheckIn(db, CODE, { ageBand: '6-8', gender: 'girl', languages: [] }, NOON);
+    const session = await startSession(db, { activity: 'art' }, NOON + 60_000);
+    await addParticipants(db, session.id, [child.id], NOON + 120_000);
+    const user = renderChildren();
+    const detail = await openChild(user);
+    const sessions = within(detail).getByRole('heading', { name: 'Recent activity sessions' }).nextElementSibling as HTMLElement;
+    expect(within(sessions).getByText(/^Art, .* at 12:01$/)).toBeInTheDocument();
+  });
+
+  it('says when no child is registered yet', async () => {
+    renderChildren();
+    expect(await screen.findByText('No child is registered on this tablet yet.')).toBeInTheDocument();
+    expect(screen.queryByRole('list', { name: 'All children' })).not.toBeInTheDocument();
   });
 });

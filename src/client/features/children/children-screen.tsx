@@ -15,6 +15,7 @@ import { ActionNotice, useActions } from '../../ui/actions';
 import { LeadGate } from '../../ui/lead-gate';
 import { genderLabel } from '../../ui/child-profile-fields';
 import { ChildDetail } from './child-detail';
+import { ChildrenList } from './children-list';
 import { CodeClashCard } from './code-clash-card';
 import { FindByCode } from './find-by-code';
 import { useChildrenMessages } from './messages';
@@ -33,8 +34,10 @@ export function ChildrenScreen() {
   const actions = useActions();
   const clashesId = useId();
   const [childId, setChildId] = useState<string | null>(null);
+  const [typed, setTyped] = useState('');
   const detail = useChildDetail(childId);
   const findRef = useRef<HTMLInputElement>(null);
+  const detailId = useId();
 
   if (role === undefined) return null;
   if (role !== 'lead') {
@@ -45,6 +48,13 @@ export function ChildrenScreen() {
       </div>
     );
   }
+
+  const activityLabel = (id: string) => settings.activityTypes.find((type) => type.id === id)?.label ?? id;
+  const open = (id: string) => {
+    setChildId(id);
+    // The record opens above the list: bring the lead to it.
+    requestAnimationFrame(() => document.getElementById(detailId)?.focus());
+  };
 
   const describe = (registration: RegistrationView) => `${registration.ageBand}, ${genderLabel(registration.gender as Gender, t)}`;
 
@@ -110,8 +120,13 @@ export function ChildrenScreen() {
             ))}
           </section>
         )}
-        <FindByCode onFind={find} inputRef={findRef} />
-        {detail && <ChildDetail key={detail.child.id} detail={detail} timeZone={settings.timeZone} onCorrect={correct} onErase={erase} />}
+        <FindByCode onFind={find} inputRef={findRef} onTyping={setTyped} />
+        {detail && (
+          <div id={detailId} tabIndex={-1} className="child-detail-anchor">
+            <ChildDetail key={detail.child.id} detail={detail} timeZone={settings.timeZone} onCorrect={correct} onErase={erase} activityLabel={activityLabel} />
+          </div>
+        )}
+        <ChildrenList typed={typed} scheme={settings.codeScheme} onOpen={open} />
       </LeadGate>
     </div>
   );

@@ -6,10 +6,12 @@ type FindByCodeProps = {
   onFind: (typed: string) => Promise<string | null>;
   /** The code field, for the screen to bring focus back to (after an erasure). */
   inputRef?: Ref<HTMLInputElement>;
+  /** Hears every keystroke: the list of children below filters by it. */
+  onTyping?: (typed: string) => void;
 };
 
 /** The lead types a child's code (forgiving, as on Today) to open their record. */
-export function FindByCode({ onFind, inputRef }: FindByCodeProps) {
+export function FindByCode({ onFind, inputRef, onTyping }: FindByCodeProps) {
   const m = useChildrenMessages();
   const id = useId();
   const [typed, setTyped] = useState('');
@@ -34,6 +36,7 @@ export function FindByCode({ onFind, inputRef }: FindByCodeProps) {
             onChange={(event) => {
               setTyped(event.target.value);
               setError(null);
+              onTyping?.(event.target.value);
             }}
             autoComplete="off"
             autoCapitalize="characters"
