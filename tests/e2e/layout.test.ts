@@ -11,7 +11,7 @@ const VIEWPORTS = [
   { name: '10-inch tablet, portrait', width: 800, height: 1280 },
   { name: 'phone, portrait', width: 390, height: 844 },
 ];
-const SCREENS = ['Today', 'Sessions', 'Shifts', 'Close day', 'Summary', 'Children', 'Settings'];
+const SCREENS = ['Today', 'Sessions', 'Shifts', 'Close day', 'Summary', 'Children', 'Tablets', 'Settings'];
 
 type Problem = string;
 

@@ -156,6 +156,36 @@ describe('Enrolment: a tablet already enrolled', () => {
     expect(screen.queryByRole('form', { name: 'Enrol this tablet' })).not.toBeInTheDocument();
   });
 
+  it('lets a volunteer tablet opened from a lead’s QR code link enrol again, and it becomes a lead tablet', async () => {
+    await storeEnrolment(db, { ...enrolment, role: 'volunteer' });
+    globalThis.history.replaceState(null, '', '/enrol?server=https%3A%2F%2Fdaybook.test&code=7K4M-2QXP');
+    serverAnswers(201, accepted('lead'));
+    const user = renderEnrol();
+    expect(await screen.findByRole('textbox', { name: 'Enrolment code' })).toHaveValue('7K4M-2QXP');
+    await user.type(field('Name of this tablet'), 'Desk tablet');
+    await user.click(within(form()).getByRole('button', { name: 'Enrol' }));
+    expect(await screen.findByText(/now connected to Dunkirk play centre as a lead tablet/)).toBeInTheDocument();
+    expect(await loadEnrolment(db)).toMatchObject({ role: 'lead', token: 'secret-token' });
+    expect(globalThis.location.search).toBe('');
+  });
+
+  it('offers a volunteer tablet no way to enrol again without a code from a lead', async () => {
+    await storeEnrolment(db, { ...enrolment, role: 'volunteer' });
+    renderEnrol();
+    expect(await screen.findByText(/Dunkirk play centre/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Enrol again' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('form', { name: 'Enrol this tablet' })).not.toBeInTheDocument();
+  });
+
+  it('takes the code out of the address when a tablet opened from a link does not enrol', async () => {
+    await storeEnrolment(db, enrolment);
+    globalThis.history.replaceState(null, '', '/enrol?server=https%3A%2F%2Fdaybook.test&code=7K4M-2QXP');
+    const user = renderEnrol();
+    await user.click(within(await screen.findByRole('form', { name: 'Enrol this tablet' })).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('form', { name: 'Enrol this tablet' })).not.toBeInTheDocument();
+    expect(globalThis.location.search).toBe('');
+  });
+
   it('speaks French', async () => {
     await storeEnrolment(db, enrolment);
     renderEnrol('fr');

@@ -3,6 +3,7 @@ import type { Enrolment } from '../../db/core/database';
 import { requestSync } from '../../sync/runtime';
 import { useSyncStatus } from '../../sync/status';
 import { CurrentEnrolment } from './current-enrolment';
+import { readEnrolLink } from '../../ui/enrol-link';
 import { EnrolForm } from './enrol-form';
 import { useEnrolMessages } from './messages';
 import './enrol.css';
@@ -15,18 +16,28 @@ import './enrol.css';
 export function EnrolScreen() {
   const m = useEnrolMessages();
   const status = useSyncStatus();
-  const [reEnrolling, setReEnrolling] = useState(false);
+  // A link with a code (a lead's QR code, scanned by the camera app) is the lead's say-so: any
+  // tablet opened with one gets the form, a volunteer's too, which is how a lead moves a tablet
+  // to the other role (sync-protocol.md, Authority: the code decides the role, never the tablet).
+  const [reEnrolling, setReEnrolling] = useState(() => readEnrolLink(globalThis.location?.search ?? '').code !== null);
   const [done, setDone] = useState<Enrolment | null>(null);
   const { enrolment } = status;
   const refused = status.state === 'needs-enrolment';
   const showForm = status.ready && (enrolment === null || refused || reEnrolling);
 
+  // The code has done its job (or was turned down): it should not stay in the address bar or the history.
+  const forgetLink = () => {
+    if (globalThis.location?.search) globalThis.history.replaceState(null, '', globalThis.location.pathname);
+  };
   const enrolled = (next: Enrolment) => {
     setDone(next);
     setReEnrolling(false);
-    // The code has done its job: it should not stay in the address bar or the history.
-    if (globalThis.location?.search) globalThis.history.replaceState(null, '', globalThis.location.pathname);
+    forgetLink();
     requestSync();
+  };
+  const cancel = () => {
+    setReEnrolling(false);
+    forgetLink();
   };
 
   return (
@@ -38,7 +49,7 @@ export function EnrolScreen() {
       {status.ready && enrolment === null && <p className="enrol-intro">{m('intro')}</p>}
       {enrolment && <CurrentEnrolment enrolment={enrolment} />}
       {refused && <p className="enrol-refused">{m('refused')}</p>}
-      {showForm && <EnrolForm onEnrolled={enrolled} onCancel={reEnrolling ? () => setReEnrolling(false) : undefined} />}
+      {showForm && <EnrolForm onEnrolled={enrolled} onCancel={reEnrolling ? cancel : undefined} />}
       {!showForm && enrolment?.role === 'lead' && (
         <button type="button" className="button" onClick={() => setReEnrolling(true)}>
           {m('enrolAgain')}
