@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/health';
 import { leadRoutes } from './routes/lead';
 import { reportRoutes } from './routes/reports';
 import { syncRoutes } from './routes/sync';
+import { ChangeFeed, listenForOtherProcesses } from './sync/change-feed';
 import type { Store } from './store';
 
 /** Fastify's logger option: a boolean, or pino's options (level, stream...). */
@@ -42,6 +43,11 @@ export interface AppOptions {
   httpLimits?: Partial<HttpLimits>;
   /** TRUST_PROXY: the reverse proxies whose X-Forwarded-For names the client (default none). */
   trustProxy?: readonly string[];
+  /**
+   * Where pushes announce their changes and long-polling pulls wait (default: a feed of its own,
+   * hearing other server processes through PostgreSQL's LISTEN when the store is PostgreSQL).
+   */
+  changeFeed?: ChangeFeed;
   /** Pushes handled at once before the rest get a 503 (default: from the store's connections). */
   pushLimits?: PushLimits;
   /**
@@ -89,9 +95,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // kept-alive connection would hold the shutdown up until its timeout). A request that still
   // arrives gets a 503 in our error shape; Fastify's own 503 has another shape.
   let closing = false;
+  const feed = options.changeFeed ?? new ChangeFeed();
+  const stopListening = await listenForOtherProcesses(options.store, feed);
   app.addHook('preClose', (done) => {
     closing = true;
+    // Long-polling pulls answer now, rather than hold the shutdown up for up to 30 s.
+    feed.close();
     done();
+  });
+  app.addHook('onClose', async () => {
+    await stopListening();
   });
   app.addHook('onRequest', async (_request, reply) => {
     if (!closing) return;
@@ -122,7 +135,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes(options.version), { prefix: '/api/v1' });
   const { store, clock = Date.now } = options;
   await app.register(enrolRoutes({ store, clock, ...(options.enrolFailureLimits && { limits: options.enrolFailureLimits }) }), { prefix: '/api/v1' });
-  await app.register(syncRoutes({ store, clock }), { prefix: '/api/v1' });
+  await app.register(syncRoutes({ store, clock, feed }), { prefix: '/api/v1' });
   await app.register(leadRoutes({ store, clock }), { prefix: '/api/v1' });
   await app.register(reportRoutes({ store, clock }), { prefix: '/api/v1' });
   await app.register(openApiRoutes(options.version), { prefix: '/api/v1' });

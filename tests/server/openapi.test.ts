@@ -34,7 +34,7 @@ describe('the OpenAPI document', () => {
       }
       // The push body and the pull query come from the routes' own schemas.
       expect(document.paths['/api/v1/sync/push']!['post']!.requestBody).toMatchObject({ content: { 'application/json': { schema: { properties: { protocol: {}, ops: {} } } } } });
-      expect(document.paths['/api/v1/sync/pull']!['get']!.parameters!.map((parameter) => parameter.name)).toEqual(['cursor', 'limit']);
+      expect(document.paths['/api/v1/sync/pull']!['get']!.parameters!.map((parameter) => parameter.name)).toEqual(['cursor', 'limit', 'wait']);
     } finally {
       await app.close();
       await store.close();

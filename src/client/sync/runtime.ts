@@ -3,6 +3,7 @@ import { db } from '../db/db';
 import type { DaybookDatabase } from '../db/core/database';
 import { loadEnrolment } from '../db/repositories/sync-state';
 import { createSyncEngine, type SyncEngine } from './engine';
+import { startLiveUpdates } from './live-updates';
 import { createSyncScheduler, type SchedulerOptions, type SyncScheduler, type WatchTriggers } from './scheduler';
 import { syncActivity } from './status';
 import { refreshStorageEstimate, requestPersistentStorage } from './storage';
@@ -49,6 +50,8 @@ export type StartSyncOptions = {
   transportFor?: (serverUrl: string) => Transport;
   /** The scheduler's clock, timers, locks and events, for tests; the browser's by default. */
   scheduler?: Pick<SchedulerOptions, 'timers' | 'now' | 'random' | 'locks' | 'events'>;
+  /** The waiting pull that brings other tablets' changes within seconds (live-updates.ts); on unless false. */
+  liveUpdates?: boolean;
 };
 
 /**
@@ -72,8 +75,12 @@ export function startSync(options: StartSyncOptions = {}): () => void {
   });
   void requestPersistentStorage();
   scheduler.start();
+  // Not where events are turned off (tests drive the scheduler by hand there).
+  const stopLive =
+    options.liveUpdates === false || options.scheduler?.events === null ? () => undefined : startLiveUpdates({ database, scheduler, transportFor: options.transportFor });
   active = scheduler;
   return () => {
+    stopLive();
     scheduler.stop();
     unsubscribe();
     syncActivity.set({ syncing: false });

@@ -5,7 +5,14 @@ import { errorBody, type ErrorBody } from '../../shared/schema';
  * shape with the shared schemas. Tests pass a function that answers like the server does (or is
  * the server, through Fastify's inject), so the engine never needs a network to be tested.
  */
-export type TransportRequest = { method: 'GET' | 'POST' | 'DELETE'; path: string; token?: string; body?: unknown };
+export type TransportRequest = {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  token?: string;
+  body?: unknown;
+  /** Ends the request early (a waiting pull the tablet no longer needs): a NetworkError then. */
+  signal?: AbortSignal;
+};
 export type TransportResponse = {
   status: number;
   body: unknown;
@@ -50,7 +57,7 @@ async function encodeBody(json: string): Promise<{ body: BodyInit; gzipped: bool
 export function fetchTransport(baseUrl: string, options: FetchTransportOptions = {}): Transport {
   const base = baseUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return async ({ method, path, token, body }) => {
+  return async ({ method, path, token, body, signal }) => {
     const fetchImpl = options.fetch ?? globalThis.fetch;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
@@ -65,7 +72,7 @@ export function fetchTransport(baseUrl: string, options: FetchTransportOptions =
         // A pull answer cached by the browser would hide changes made since.
         cache: 'no-store',
         credentials: 'omit',
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
       });
       // Reading the body can fail too (the connection drops half-way): still a network failure.
       const text = await response.text();

@@ -4,6 +4,7 @@ import { deviceOf, requireDevice } from '../auth';
 import { ApiError } from '../errors';
 import { analyseAsRecordsGrow } from '../store/statistics';
 import type { Store } from '../store/types';
+import type { ChangeFeed } from '../sync/change-feed';
 import { pullPage } from '../sync/pull';
 import { pushBatch } from '../sync/push';
 import { parseInput } from './parse';
@@ -11,10 +12,12 @@ import { parseInput } from './parse';
 export interface SyncRouteOptions {
   store: Store;
   clock: () => number;
+  /** Where pushes announce their changes and long-polling pulls wait for them. */
+  feed: ChangeFeed;
 }
 
 /** `POST /sync/push` and `GET /sync/pull` of sync-protocol.md. */
-export function syncRoutes({ store, clock }: SyncRouteOptions): FastifyPluginCallback {
+export function syncRoutes({ store, clock, feed }: SyncRouteOptions): FastifyPluginCallback {
   return (app, _options, done) => {
     const onRequest = requireDevice(store, clock);
     const pushed = analyseAsRecordsGrow(store);
@@ -27,15 +30,35 @@ export function syncRoutes({ store, clock }: SyncRouteOptions): FastifyPluginCal
       }
       const { ops } = parseInput(pushRequest, request.body, 'body');
       const device = deviceOf(request);
-      const result = await pushBatch(store, { deviceId: device.id, centreId: device.centreId, ops, now: clock() });
+      const { ackedSeq, rejected, changed } = await pushBatch(store, { deviceId: device.id, centreId: device.centreId, ops, now: clock() });
       pushed(ops.length);
-      return { ...result, serverTime: clock() };
+      // Committed: the centre's waiting pulls read again now.
+      if (changed > 0) feed.announce(device.centreId);
+      return { ackedSeq, rejected, serverTime: clock() };
     });
 
-    app.get('/sync/pull', { onRequest, schema: { response: { 200: pullResponse } } }, async (request): Promise<PullResponse> => {
-      const { cursor, limit } = parseInput(pullQuery, request.query, 'query');
-      const page = await pullPage(store, { centreId: deviceOf(request).centreId, cursor, limit });
-      return { ...page, serverTime: clock() };
+    app.get('/sync/pull', { onRequest, schema: { response: { 200: pullResponse } } }, async (request, reply): Promise<PullResponse> => {
+      const { cursor, limit, wait } = parseInput(pullQuery, request.query, 'query');
+      const { centreId } = deviceOf(request);
+      const read = () => pullPage(store, { centreId, cursor, limit });
+      if (wait === 0) return { ...(await read()), serverTime: clock() };
+      // The long-poll: in the queue before each read, so a commit between the read and the
+      // wait still wakes it. Nothing runs while it waits; a tablet that goes away leaves the
+      // queue at once (its connection closes), and a closing server answers every waiting pull.
+      const gone = new AbortController();
+      reply.raw.once('close', () => gone.abort());
+      const until = performance.now() + wait * 1000;
+      for (;;) {
+        const waiter = feed.waiter(centreId);
+        const page = await read();
+        const left = until - performance.now();
+        if (page.changes.length > 0 || left <= 0 || gone.signal.aborted) {
+          waiter.cancel();
+          return { ...page, serverTime: clock() };
+        }
+        // A wake whose read finds nothing (a change another transaction still holds back) waits again.
+        if (!(await waiter.next(left, gone.signal))) return { ...page, serverTime: clock() };
+      }
     });
 
     done();

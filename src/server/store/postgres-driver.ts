@@ -87,6 +87,7 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresCo
         connection.release();
       }
     },
+    listen: (channel, onNotify) => listenOn(options.databaseUrl, channel, onNotify, options.onIdleError),
     close: () => (closing ??= pool.end()),
   };
   return {
@@ -96,6 +97,56 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresCo
       transaction: (work) => inTransaction(session, work),
     },
     endSession: () => session.release(),
+  };
+}
+
+/** How long a lost listening connection waits before it connects again. */
+const LISTEN_RECONNECT_MS = 1000;
+
+/**
+ * LISTEN on a connection of its own, outside the pool (a pooled one would be taken from the
+ * requests for good). When the connection drops (PostgreSQL restarted), it connects again after a
+ * second and says so with an empty payload: what was notified meanwhile is lost, so the listener
+ * treats it as "something may have changed". Until it is back, waiting pulls answer at their timeout.
+ */
+async function listenOn(databaseUrl: string, channel: string, onNotify: (payload: string) => void, onError?: (error: Error) => void): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  /** Connects and listens; false when that failed (another try is scheduled). */
+  const connect = async (): Promise<boolean> => {
+    const next = new pg.Client({ connectionString: databaseUrl, application_name: 'daybook-listen', keepAlive: true });
+    const lost = (error?: Error) => {
+      if (client !== next) return;
+      client = undefined;
+      if (error) onError?.(error);
+      next.removeAllListeners('notification');
+      void next.end().catch(() => undefined);
+      if (!stopped) retry = setTimeout(() => void connect().then((back) => back && onNotify('')), LISTEN_RECONNECT_MS);
+    };
+    next.on('error', lost);
+    next.on('end', () => lost());
+    next.on('notification', (message) => {
+      if (message.channel === channel) onNotify(message.payload ?? '');
+    });
+    client = next;
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      return !stopped;
+    } catch (error) {
+      // PostgreSQL away at this moment: the server still starts, and listens once it is back.
+      lost(error instanceof Error ? error : new Error(String(error)));
+      return false;
+    }
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    const last = client;
+    client = undefined;
+    await last?.end().catch(() => undefined);
   };
 }
 

@@ -35,6 +35,12 @@ export interface Store extends Queryable {
    * transaction to end, so calling it from inside would never return. Transactions do not nest.
    */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onNotify` with the payload of every NOTIFY on `channel`, from any process on the same
+   * database, until the returned function is called. PostgreSQL only: PGlite is one process, and
+   * a change feed in that process hears all (sync/change-feed.ts).
+   */
+  listen?(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** Waits for running queries, then closes the database. Calling it again does nothing. */
   close(): Promise<void>;
 }

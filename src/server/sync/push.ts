@@ -1,3 +1,4 @@
+import { CHANGES_CHANNEL } from './change-feed';
 import { parseHlc, MAX_AHEAD_MS } from '../../shared/hlc';
 import { mergeOp, type Replica } from '../../shared/merge';
 import { recordId, z } from '../../shared/schema/common';
@@ -45,6 +46,8 @@ export interface PushBatch {
 export interface PushResult {
   ackedSeq: number;
   rejected: Rejection[];
+  /** Records this push changed: when any, the centre's waiting pulls are told (change-feed.ts). Not sent. */
+  changed: number;
 }
 
 /** A refused op: why, and the record it named when its table and id could name one. */
@@ -63,11 +66,12 @@ export async function pushBatch(store: Store, batch: PushBatch): Promise<PushRes
     const fresh = batch.ops.filter((op) => op.seq > device.ackedSeq);
     const replayed = await earlierRefusals(tx, batch, device.ackedSeq);
     const last = fresh.at(-1);
-    if (!last) return { ackedSeq: device.ackedSeq, rejected: await withRecords(tx, batch.centreId, replayed) };
+    if (!last) return { ackedSeq: device.ackedSeq, rejected: await withRecords(tx, batch.centreId, replayed), changed: 0 };
 
     // What the device may write comes from the row this push holds, like `revoked`, not from the
     // lookup that let the request in before this transaction began.
     const { valid: checked, refused } = checkOps(fresh, batch.now, device.role);
+    let changedRecords = 0;
     if (checked.length > 0) {
       const centre = await lockCentreForChanges(tx, batch.centreId);
       // Under the centre's lock, so an erasure another tablet is committing is seen (invariant 10).
@@ -85,6 +89,9 @@ export async function pushBatch(store: Store, batch: PushBatch): Promise<PushRes
         await upsertRecords(tx, batch.centreId, numbered);
         // The kept totals of the days these records were and are on are stale now.
         await forgetDayFacts(tx, batch.centreId, await daysChanged(tx, batch.centreId, stored, changed));
+        // Other server processes on this database hear of it at commit (sync/change-feed.ts).
+        if (store.driver === 'postgres') await tx.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, batch.centreId]);
+        changedRecords = changed.length;
       }
       if (newlyErased.length > 0) await eraseChildren(tx, batch.centreId, newlyErased);
     }
@@ -94,7 +101,7 @@ export async function pushBatch(store: Store, batch: PushBatch): Promise<PushRes
     await saveAckedSeq(tx, batch.deviceId, last.seq, batch.now);
     // Read after the merge: the records as this push leaves them, a valid op of the same batch
     // on a refused op's record included.
-    return { ackedSeq: last.seq, rejected: await withRecords(tx, batch.centreId, [...replayed, ...refused]) };
+    return { ackedSeq: last.seq, rejected: await withRecords(tx, batch.centreId, [...replayed, ...refused]), changed: changedRecords };
   });
 }
 

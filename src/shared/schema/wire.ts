@@ -165,9 +165,13 @@ export const pushResponse = z.object({
 export type PushResponse = z.infer<typeof pushResponse>;
 export type Rejection = z.infer<typeof rejection>;
 
+/** The longest a pull may wait for a change (`wait`, in seconds; sync-protocol.md). */
+export const MAX_PULL_WAIT_SECONDS = 30;
+
 export const pullQuery = z.object({
   cursor: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_PULL_LIMIT)), DEFAULT_PULL_LIMIT),
+  wait: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(MAX_PULL_WAIT_SECONDS)), 0),
 });
 
 export const change = z.object({
