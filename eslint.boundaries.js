@@ -12,7 +12,7 @@ const NO_SERVER_IN_CLIENT = {
   message: 'The tablet app never imports server code: what both sides need lives in src/shared.',
 };
 
-export const FEATURES = ['today', 'sessions', 'shifts', 'close', 'summary', 'settings', 'enrol', 'sync-status', 'children', 'tablets'];
+export const FEATURES = ['today', 'sessions', 'shifts', 'close', 'summary', 'settings', 'enrol', 'sync-status', 'children', 'tablets', 'cards'];
 
 /** Features never import each other: what two features share belongs in client/ui or client/db. */
 /** @type {import("eslint").Linter.Config[]} */

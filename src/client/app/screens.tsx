@@ -23,9 +23,10 @@ const ShiftsScreen = lazy(() => import('../features/shifts/shifts-screen').then(
 const CloseDayScreen = lazy(() => import('../features/close/close-day-screen').then((module) => ({ default: module.CloseDayScreen })));
 const EnrolScreen = lazy(() => import('../features/enrol/enrol-screen').then((module) => ({ default: module.EnrolScreen })));
 const SummaryScreen = lazy(() => import('../features/summary/summary-screen').then((module) => ({ default: module.SummaryScreen })));
-const ChildrenScreen = lazy(() => import('../features/children/children-screen').then((module) => ({ default: module.ChildrenScreen })));
-// The Tablets screen gets the app's in-place link: features never import the router.
+// The Children and Tablets screens get the app's in-place link: features never import the router.
+const ChildrenScreen = lazy(() => import('../features/children/children-screen').then(({ ChildrenScreen: Screen }) => ({ default: () => <Screen link={Link} /> })));
 const TabletsScreen = lazy(() => import('../features/tablets/tablets-screen').then(({ TabletsScreen: Screen }) => ({ default: () => <Screen link={Link} /> })));
+const CardsScreen = lazy(() => import('../features/cards/cards-screen').then((module) => ({ default: module.CardsScreen })));
 const SettingsScreen = lazy(() => import('../features/settings/settings-screen').then((module) => ({ default: module.SettingsScreen })));
 
 export const SCREENS: readonly Screen[] = [
@@ -38,5 +39,7 @@ export const SCREENS: readonly Screen[] = [
   { path: '/close', title: 'navClose', component: CloseDayScreen, inNav: true, leadOnly: true },
   { path: '/children', title: 'navChildren', component: ChildrenScreen, inNav: true, leadOnly: true },
   { path: '/tablets', title: 'navTablets', component: TabletsScreen, inNav: true, leadOnly: true },
+  // Reached from the Children screen (one child's card) rather than the navigation bar.
+  { path: '/cards', title: 'navCards', component: CardsScreen, inNav: false, leadOnly: true },
   { path: '/enrol', title: 'navEnrol', component: EnrolScreen, inNav: false },
 ];

@@ -53,6 +53,7 @@ export const en = {
   navEnrol: 'Connect to the server',
   navChildren: 'Children',
   navTablets: 'Tablets',
+  navCards: 'Code cards',
   navSummary: 'Summary',
   navSettings: 'Settings',
   headcountTitle: 'Headcount',

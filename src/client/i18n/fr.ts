@@ -54,6 +54,7 @@ export const fr: Record<MessageKey, string> = {
   navEnrol: 'Connexion au serveur',
   navChildren: 'Enfants',
   navTablets: 'Tablettes',
+  navCards: 'Cartes de code',
   navSummary: 'Bilan',
   navSettings: 'Réglages',
   headcountTitle: 'Effectifs',

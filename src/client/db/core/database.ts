@@ -39,6 +39,15 @@ export type MetaRow =
    */
   | { key: 'codeSeries'; series: string; nextSerial: number; firstSerial?: number }
   /**
+   * Codes this tablet issued ahead, to print on cards for a busy opening (reserved-codes.ts).
+   * A meta row, not a table: it is this tablet's business only (never synced: another tablet
+   * cannot issue them anyway, they are of this tablet's series), it stays small (only the codes
+   * still waiting for a child: given ones are dropped at the next batch), and the registration's
+   * write transaction already covers `meta`, so New child passes over them in the transaction
+   * that issues its code (a new table would need adding to that transaction's scope).
+   */
+  | { key: 'reservedCodes'; batches: ReservedBatch[] }
+  /**
    * When this tablet heard that registrations it made were given a new code (registration id to
    * this tablet's clock then): its taps for that child before then follow it (code-clashes.ts).
    */
@@ -72,6 +81,16 @@ export type MetaRow =
    * and hold pulled changes, and apply held ones; `fields` is absent in rows from before it.
    */
   | { key: 'updateWaiting'; since: number; tables: string[]; fields?: string[] };
+
+/** Codes issued ahead in one go: those not yet given to a child are kept, to show and reprint. */
+export type ReservedBatch = {
+  id: string;
+  reservedAt: number;
+  /** How many were issued in the batch, given or not. */
+  issued: number;
+  /** The batch's codes (normalised, as typed on the keypad) not yet known to be given to a child. */
+  codes: string[];
+};
 
 /** What enrolment gave this device. `deviceId` is the server's id for it, not the local one. */
 export type Enrolment = {

@@ -44,13 +44,26 @@ async function currentSeries(database: DaybookDatabase, random: () => number): P
   return row;
 }
 
-/** Hands out the tablet's next code (call inside a write transaction), skipping any a child already has here (one that came back after a wipe). */
-export async function issueCodeForTablet(database: DaybookDatabase, random: () => number): Promise<string> {
+/** The codes this tablet issued ahead and still holds for cards (reserved-codes.ts). */
+export async function loadReservedHere(database: DaybookDatabase): Promise<Set<string>> {
+  const row = await database.meta.get('reservedCodes');
+  return new Set(row?.key === 'reservedCodes' ? row.batches.flatMap((batch) => batch.codes) : []);
+}
+
+/**
+ * Hands out the tablet's next code (call inside a write transaction), skipping any a child already
+ * has here (one that came back after a wipe), any this tablet issued ahead for cards, and any in
+ * `passOver` (a batch being issued ahead). The series moves on past every code it hands out, so
+ * the reserved ones are skipped only when a local series comes round again to where it was.
+ */
+export async function issueCodeForTablet(database: DaybookDatabase, random: () => number, passOver: ReadonlySet<string> = new Set()): Promise<string> {
   let row = await currentSeries(database, random);
+  const reserved = await loadReservedHere(database);
   // A series holds at most 9,000 codes: after that many taken in a row, something is wrong.
   for (let tries = 0; tries < 9_000; tries++) {
     const code = issueCode(row.series, row.nextSerial);
     row = advance(row, random);
+    if (reserved.has(code) || passOver.has(code)) continue;
     if (!(await database.children.get(childIdFromCode(code)))) {
       await database.meta.put(row satisfies MetaRow);
       return code;

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { formatCodeForReading } from '../../../shared/codes';
 import { centreDay, localTime } from '../../../shared/dates';
 import type { AgeBand, Gender } from '../../../shared/schema';
@@ -17,10 +17,12 @@ type ChildDetailProps = {
   onErase: () => Promise<void>;
   /** An activity's name as the centre's settings call it. */
   activityLabel: (id: string) => string;
+  /** The link that prints this child's code card. */
+  cardLink?: ReactNode;
 };
 
 /** One child as the lead sees them: the record to correct, their recent visits, and erasing them. */
-export function ChildDetail({ detail, timeZone, onCorrect, onErase, activityLabel }: ChildDetailProps) {
+export function ChildDetail({ detail, timeZone, onCorrect, onErase, activityLabel, cardLink }: ChildDetailProps) {
   const m = useChildrenMessages();
   const { language } = useI18n();
   const titleId = useId();
@@ -40,6 +42,7 @@ export function ChildDetail({ detail, timeZone, onCorrect, onErase, activityLabe
     <section className="panel child-detail" aria-labelledby={titleId}>
       <h2 id={titleId}>{m('childTitle', { code })}</h2>
       {child.registeredOn && <p>{m('registeredOn', { date: formatDay(child.registeredOn, language) })}</p>}
+      {cardLink && <p>{cardLink}</p>}
       <form aria-labelledby={titleId} onSubmit={(event) => void submit(event)} noValidate>
         <ChildProfileFields ageBand={ageBand} gender={gender} languages={languages} onAgeBand={setAgeBand} onGender={setGender} onLanguages={setLanguages} />
         <div className="actions">

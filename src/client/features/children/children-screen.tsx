@@ -13,6 +13,7 @@ import { useCentreSettings } from '../../db/hooks/settings';
 import { useT } from '../../i18n/i18n';
 import { ActionNotice, useActions } from '../../ui/actions';
 import { LeadGate } from '../../ui/lead-gate';
+import { PlainLink, type LinkComponent } from '../../ui/plain-link';
 import { genderLabel } from '../../ui/child-profile-fields';
 import { ChildDetail } from './child-detail';
 import { ChildrenList } from './children-list';
@@ -21,11 +22,14 @@ import { FindByCode } from './find-by-code';
 import { useChildrenMessages } from './messages';
 import './children.css';
 
+/** The lead's code cards screen (features/cards), reached from here. */
+const CARDS_PATH = '/cards';
+
 /**
  * /children (lead): the codes that reached two children, answered in a few taps, and any
  * child's record found by code, to correct, with their recent visits, or to erase.
  */
-export function ChildrenScreen() {
+export function ChildrenScreen({ link: Link = PlainLink }: { link?: LinkComponent }) {
   const m = useChildrenMessages();
   const t = useT();
   const role = useDeviceRole();
@@ -120,10 +124,27 @@ export function ChildrenScreen() {
             ))}
           </section>
         )}
+        <p className="children-cards-link">
+          <Link to={CARDS_PATH} className="button">
+            {m('printCards')}
+          </Link>
+        </p>
         <FindByCode onFind={find} inputRef={findRef} onTyping={setTyped} />
         {detail && (
           <div id={detailId} tabIndex={-1} className="child-detail-anchor">
-            <ChildDetail key={detail.child.id} detail={detail} timeZone={settings.timeZone} onCorrect={correct} onErase={erase} activityLabel={activityLabel} />
+            <ChildDetail
+              key={detail.child.id}
+              detail={detail}
+              timeZone={settings.timeZone}
+              onCorrect={correct}
+              onErase={erase}
+              activityLabel={activityLabel}
+              cardLink={
+                <Link to={`${CARDS_PATH}?children=${encodeURIComponent(detail.child.id)}`} className="button">
+                  {m('printCard')}
+                </Link>
+              }
+            />
           </div>
         )}
         <ChildrenList typed={typed} scheme={settings.codeScheme} onOpen={open} />

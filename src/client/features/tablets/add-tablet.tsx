@@ -3,7 +3,8 @@ import type { Role } from '../../../shared/schema';
 import { ChoiceGroup } from '../../ui/choice-group';
 import { EnrolmentCodeCard, type MintedCode } from './enrolment-code-card';
 import type { LeadApi, LeadProblem } from './lead-api';
-import { LeadProblemMessage, type LinkComponent } from './lead-problem';
+import type { LinkComponent } from '../../ui/plain-link';
+import { LeadProblemMessage } from './lead-problem';
 import { useTabletsMessages } from './messages';
 import { UsesField, usesOf } from './uses-field';
 

@@ -1,18 +1,8 @@
-import type { ComponentType, ReactNode } from 'react';
+import type { LinkComponent } from '../../ui/plain-link';
 import { ENROL_PATH } from '../../ui/enrol-link';
 import type { LeadProblem } from './lead-api';
 import { useTabletsMessages, type TabletsMessageKey } from './messages';
 
-/** The app's in-place link (app/screens.tsx passes it); a plain link, a full page load, without. */
-export type LinkComponent = ComponentType<{ to: string; className?: string; children: ReactNode }>;
-
-export function PlainLink({ to, className, children }: { to: string; className?: string; children: ReactNode }) {
-  return (
-    <a href={to} className={className}>
-      {children}
-    </a>
-  );
-}
 
 const SENTENCES: Record<LeadProblem, TabletsMessageKey> = {
   offline: 'problemOffline',

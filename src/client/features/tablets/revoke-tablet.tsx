@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { LeadProblem } from './lead-api';
-import { LeadProblemMessage, type LinkComponent } from './lead-problem';
+import type { LinkComponent } from '../../ui/plain-link';
+import { LeadProblemMessage } from './lead-problem';
 import { useTabletsMessages } from './messages';
 
 type RevokeTabletProps = {

@@ -4,7 +4,8 @@ import type { Device } from '../../../shared/schema';
 import { useNow } from '../../db/hooks/settings';
 import { useI18n } from '../../i18n/i18n';
 import type { LeadApi, LeadProblem } from './lead-api';
-import { LeadProblemMessage, type LinkComponent } from './lead-problem';
+import type { LinkComponent } from '../../ui/plain-link';
+import { LeadProblemMessage } from './lead-problem';
 import { useTabletsMessages } from './messages';
 import { RevokeTablet } from './revoke-tablet';
 

@@ -9,7 +9,7 @@ import { ENROL_PATH } from '../../ui/enrol-link';
 import { LeadGate } from '../../ui/lead-gate';
 import { AddTablet } from './add-tablet';
 import { leadApi, type LeadAnswer, type LeadApi } from './lead-api';
-import { PlainLink, type LinkComponent } from './lead-problem';
+import { PlainLink, type LinkComponent } from '../../ui/plain-link';
 import { useTabletsMessages } from './messages';
 import { TabletList } from './tablet-list';
 import { useBrowserOnline } from './use-online';
