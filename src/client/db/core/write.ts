@@ -132,7 +132,16 @@ export const WRITE_SCOPE = [...SYNCED_TABLES, 'outbox', 'meta', 'dayFacts', 'lat
  * inside another, it joins that one (Dexie's zones), so actions compose into one transaction.
  */
 export function inWriteTransaction<R>(database: DaybookDatabase, work: () => Promise<R>): Promise<R> {
+  lastLocalWriteAt = performance.now();
   return database.transaction('rw', WRITE_SCOPE, work);
+}
+
+/** When this tab last began a local write: a person's tap, nearly always. */
+let lastLocalWriteAt = -Infinity;
+
+/** Milliseconds since this tab began its last local write: background work waits for a lull. */
+export function sinceLastLocalWrite(): number {
+  return performance.now() - lastLocalWriteAt;
 }
 
 /** One write, in its own transaction. */
