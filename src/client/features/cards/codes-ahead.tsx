@@ -3,6 +3,7 @@ import { localTime, centreDay } from '../../../shared/dates';
 import { formatCodeForReading, type CodeScheme } from '../../../shared/codes';
 import { MAX_CODES_AHEAD, type ReservedBatchView } from '../../db/repositories/reserved-codes';
 import { useI18n } from '../../i18n/i18n';
+import { CountField } from '../../ui/count-field';
 import { formatDay } from '../../ui/format-day';
 import { useCardsMessages } from './messages';
 
@@ -32,7 +33,6 @@ export function CodesAhead({ scheme, timeZone, batches, shownBatchId, onShow, on
   const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
   const count = countOf(typed);
-  const step = (by: number) => setTyped(String(Math.min(MAX_CODES_AHEAD, Math.max(1, (count ?? 0) + by))));
   const invalid = tried && count === null;
 
   const submit = async (event: FormEvent) => {
@@ -61,36 +61,20 @@ export function CodesAhead({ scheme, timeZone, batches, shownBatchId, onShow, on
       <form className="panel codes-ahead" aria-labelledby={`${id}-title`} onSubmit={(event) => void submit(event)} noValidate>
         <h2 id={`${id}-title`}>{m('aheadTitle')}</h2>
         <p className="hint">{m('aheadHint')}</p>
-        <div className="field">
-          <label htmlFor={id}>{m('countLabel')}</label>
-          <p id={`${id}-hint`} className="hint">
-            {m('countHint', { max: MAX_CODES_AHEAD })}
-          </p>
-          <div className="count-row">
-            <button type="button" className="button count-step" aria-label={m('fewer')} onClick={() => step(-10)}>
-              −
-            </button>
-            <input
-              id={id}
-              className="count-input"
-              inputMode="numeric"
-              autoComplete="off"
-              maxLength={3}
-              value={typed}
-              onChange={(event) => setTyped(event.target.value.replace(/\D/g, ''))}
-              aria-invalid={invalid ? true : undefined}
-              aria-describedby={invalid ? `${id}-hint ${id}-error` : `${id}-hint`}
-            />
-            <button type="button" className="button count-step" aria-label={m('more')} onClick={() => step(10)}>
-              +
-            </button>
-          </div>
-          {invalid && (
-            <p id={`${id}-error`} className="field-error">
-              {m('countInvalid', { max: MAX_CODES_AHEAD })}
-            </p>
-          )}
-        </div>
+        <CountField
+          label={m('countLabel')}
+          hint={m('countHint', { max: MAX_CODES_AHEAD })}
+          value={typed}
+          count={count}
+          startFrom={0}
+          onChange={setTyped}
+          error={invalid ? m('countInvalid', { max: MAX_CODES_AHEAD }) : null}
+          min={1}
+          max={MAX_CODES_AHEAD}
+          step={10}
+          fewerLabel={m('fewer')}
+          moreLabel={m('more')}
+        />
         <div className="actions">
           <button type="submit" className="button primary" disabled={busy}>
             {count === 1 ? m('issueOne') : m('issue', { n: count ?? typed })}
