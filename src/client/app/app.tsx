@@ -1,13 +1,14 @@
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import { useDeviceRole } from '../db/hooks/access';
 import { useT } from '../i18n/i18n';
-import { UpdatePrompt } from '../pwa/update-prompt';
 import { Link, usePath } from './router';
 import { SCREENS } from './screens';
 import { markFirstScreenDrawn, useAfterFirstScreen } from '../ui/first-screen';
 
 // Sync state is not needed to draw Today, so it arrives just after, from the precache.
 const SyncStatusBar = lazy(() => import('../features/sync-status/sync-status-bar').then((module) => ({ default: module.SyncStatusBar })));
+// A new version is announced by the service worker, which registers after the first screen too.
+const UpdatePrompt = lazy(() => import('../pwa/update-prompt').then((module) => ({ default: module.UpdatePrompt })));
 // A lead's tablet is told when a code reached two children; it loads with the sync status.
 const CodeClashAlert = lazy(() => import('../features/children/code-clash-alert').then((module) => ({ default: module.CodeClashAlert })));
 
@@ -70,7 +71,11 @@ export function App() {
           <NotFound />
         )}
       </main>
-      <UpdatePrompt />
+      {idle && (
+        <Suspense fallback={null}>
+          <UpdatePrompt />
+        </Suspense>
+      )}
     </>
   );
 }

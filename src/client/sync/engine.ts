@@ -1,4 +1,4 @@
-import { checkOp, describeIssues, healthResponse, MAX_OPS_PER_PUSH, PROTOCOL_VERSION, pullPage, pushResponse, type Op, type PushResponse } from '../../shared/schema';
+import { checkOp, describeIssues, healthResponse, MAX_OPS_PER_PUSH, MAX_PULL_LIMIT, PROTOCOL_VERSION, pullPage, pushResponse, type Op, type PullPage, type PushResponse } from '../../shared/schema';
 import { db } from '../db/db';
 import { type DaybookDatabase, type Enrolment, type HeldOp, type MetaRow, type OutboxOp, type RejectedChange, type SyncOutcome } from '../db/core/database';
 import { WRITE_SCOPE } from '../db/core/write';
@@ -48,7 +48,7 @@ export type SyncEngineOptions = {
   now?: () => number;
   /** Accepted so callers can hand the engine and the scheduler one set of clock and dice; unused. */
   random?: () => number;
-  /** Changes per pull page (the server allows 1 to 5,000). */
+  /** Changes per pull page (the server allows 1 to 5,000, and ends a page early at 4 MB; default 5,000). */
   pullLimit?: number;
   /** Push-and-pull rounds in one sync while writes keep coming; the scheduler runs again later. */
   maxRounds?: number;
@@ -97,7 +97,7 @@ type Counts = { pushed: number; rejected: number; held: number; pulled: number }
 export function createSyncEngine(options: SyncEngineOptions = {}): SyncEngine {
   const database = options.database ?? db;
   const now = options.now ?? Date.now;
-  const pullLimit = options.pullLimit ?? 1000;
+  const pullLimit = options.pullLimit ?? MAX_PULL_LIMIT;
   const maxRounds = options.maxRounds ?? 5;
   const transportFor = options.transportFor ?? ((serverUrl: string) => fetchTransport(serverUrl));
   const appVersion = options.appVersion ?? __APP_VERSION__;
@@ -298,21 +298,36 @@ export function createSyncEngine(options: SyncEngineOptions = {}): SyncEngine {
     counts.pushed += ops.filter((op) => op.seq <= ack.ackedSeq && !refused.has(op.seq)).length;
   }
 
+  async function fetchPage(session: Session, cursor: number): Promise<PullPage> {
+    const response = await send(session, { method: 'GET', path: `/api/v1/sync/pull?cursor=${cursor}&limit=${pullLimit}` });
+    if (response.status !== 200) throw stopFor(response);
+    // Read as a tablet reads a page: a change for a table this version does not know is held
+    // (apply-page.ts), not a reason to refuse the page and stick at this cursor.
+    const parsed = pullPage.safeParse(response.body);
+    if (!parsed.success) throw new SyncStop('error', `unexpected answer to /api/v1/sync/pull: ${describeIssues(parsed.error)}`);
+    return parsed.data;
+  }
+
+  /**
+   * Pulls until the server has no more. The next page is fetched while this one is stored: the
+   * network and IndexedDB each work while the other waits, which is most of a fresh tablet's
+   * first sync. Pages are still applied one after another, each with its cursor in its own
+   * transaction; a page that fails to store drops the one fetched after it, unread.
+   */
   async function pullAll(session: Session, counts: Counts): Promise<void> {
     let cursor = await loadPullCursor(database);
+    let next = fetchPage(session, cursor);
     for (;;) {
-      const response = await send(session, { method: 'GET', path: `/api/v1/sync/pull?cursor=${cursor}&limit=${pullLimit}` });
-      if (response.status !== 200) throw stopFor(response);
-      // Read as a tablet reads a page: a change for a table this version does not know is held
-      // (apply-page.ts), not a reason to refuse the page and stick at this cursor.
-      const parsed = pullPage.safeParse(response.body);
-      if (!parsed.success) throw new SyncStop('error', `unexpected answer to /api/v1/sync/pull: ${describeIssues(parsed.error)}`);
-      const page = parsed.data;
-      counts.pulled += await applyPullPage(database, page, now(), session.enrolment.token);
-      if (!page.hasMore) return;
+      const page = await next;
       // A server that says "more" without moving on would keep this loop (and the lock) for ever.
-      if (page.nextCursor <= cursor) throw new SyncStop('error', 'the server said there was more to pull but its cursor did not move');
+      if (page.hasMore && page.nextCursor <= cursor) throw new SyncStop('error', 'the server said there was more to pull but its cursor did not move');
+      const ahead = page.hasMore ? fetchPage(session, page.nextCursor) : null;
+      // Its failure, if any, is seen when it is awaited; until then it must not count as unhandled.
+      ahead?.catch(() => undefined);
+      counts.pulled += await applyPullPage(database, page, now(), session.enrolment.token);
+      if (!ahead) return;
       cursor = page.nextCursor;
+      next = ahead;
     }
   }
 
