@@ -1,5 +1,6 @@
-import { request } from 'node:http';
-import { gunzipSync } from 'node:zlib';
+import { request, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../src/server/store';
 import { mintEnrolmentCode } from '../../src/server/store/accounts';
@@ -12,15 +13,31 @@ import { enrolResponse, type EnrolResponse, type Role } from '../../src/shared/s
 
 export type Answer = { status: number; body: unknown; wireBytes: number; sentBytes: number };
 
-/** One request over real HTTP, gzip accepted like a browser; counts the bytes that crossed the wire. */
-export function call(base: string, method: string, path: string, token?: string, body?: unknown): Promise<Answer> {
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+/** The tablet's threshold (src/client/sync/transport.ts, GZIP_FROM_BYTES): smaller bodies go as they are. */
+const GZIP_FROM_BYTES = 1024;
+
+export type CallOptions = {
+  /** Gzip a request body of 1 KB or more (`Content-Encoding: gzip`), as the tablet's transport does. */
+  gzip?: boolean;
+};
+
+/**
+ * One request over real HTTP, gzip accepted like a browser; counts the bytes that crossed the wire:
+ * `sentBytes` the request body as sent (compressed when it was), `wireBytes` the answer's body as
+ * received (compressed when the server compressed it). Headers are not counted here; see
+ * `countSocketBytes` for everything that crossed the socket.
+ */
+export function call(base: string, method: string, path: string, token?: string, body?: unknown, options: CallOptions = {}): Promise<Answer> {
+  const json = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  const gzipped = json !== undefined && options.gzip === true && json.length >= GZIP_FROM_BYTES;
+  const payload = gzipped ? gzipSync(json) : json;
   return new Promise((resolve, reject) => {
     const req = request(`${base}${path}`, {
       method,
       headers: {
         'accept-encoding': 'gzip',
         ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+        ...(gzipped ? { 'content-encoding': 'gzip' } : {}),
         ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
     });
@@ -38,6 +55,20 @@ export function call(base: string, method: string, path: string, token?: string,
     });
     req.on('error', reject);
     req.end(payload);
+  });
+}
+
+/**
+ * Counts every byte that crosses the server's sockets, both ways (headers included, bodies as sent,
+ * compressed where they are): the reading is the total since the counter was attached, so a
+ * phase's cost is the difference of two readings. Closed sockets keep their counts.
+ */
+export function countSocketBytes(server: Server): () => { read: number; written: number } {
+  const sockets: Socket[] = [];
+  server.on('connection', (socket: Socket) => sockets.push(socket));
+  return () => ({
+    read: sockets.reduce((sum, socket) => sum + socket.bytesRead, 0),
+    written: sockets.reduce((sum, socket) => sum + socket.bytesWritten, 0),
   });
 }
 

@@ -5,11 +5,11 @@ import { buildApp } from '../../src/server/app';
 import { openStore } from '../../src/server/store';
 import { createCentre } from '../../src/server/store/accounts';
 import { formatHlc } from '../../src/shared/hlc';
-import { call, enrolOverHttp, listenOnLoopback } from './http';
+import { call, countSocketBytes, enrolOverHttp, listenOnLoopback } from './http';
 import type { BenchResult } from './report';
 
 /** 20,000 ops of a busy day's kinds: mostly check-ins and check-outs, some registrations. */
-function makeOps(count: number, node: string, start: number) {
+export function makeOps(count: number, node: string, start: number) {
   return Array.from({ length: count }, (_, i) => {
     const at = start + i * 1000;
     const hlc = formatHlc({ ms: at, counter: 0, node });
@@ -21,11 +21,33 @@ function makeOps(count: number, node: string, start: number) {
   });
 }
 
-export async function syncOverHttp(total = 20_000): Promise<BenchResult[]> {
+/** What one Daybook push and pull of the same records cost, measured over HTTP on loopback. */
+export type DaybookSync = {
+  records: number;
+  pushMs: number;
+  pullMs: number;
+  /** Bodies only, as they crossed the wire: gzip request bodies up, gzip answers down. */
+  pushBodyBytes: { sent: number; received: number };
+  pullBodyBytes: { sent: number; received: number };
+  /** Everything that crossed the server's sockets, both ways: request lines, headers and bodies. */
+  pushSocketBytes: number;
+  pullSocketBytes: number;
+};
+
+/**
+ * One client pushes `total` ops in 1,000-op batches as the tablet sends them (gzip bodies, gzip
+ * accepted), then a fresh device pulls them all in 1,000-change pages.
+ */
+export async function measureDaybookSync(total = 20_000): Promise<DaybookSync> {
   const dataDir = await mkdtemp(join(tmpdir(), 'daybook-bench-'));
   const store = await openStore({ dataDir });
   const app = await buildApp({ store, version: 'bench' });
   const base = await listenOnLoopback(app);
+  const socketBytes = countSocketBytes(app.server);
+  const onSockets = () => {
+    const { read, written } = socketBytes();
+    return read + written;
+  };
   try {
     const centre = await createCentre(store, { name: 'Bench', timeZone: 'Europe/Paris' });
     const enrol = async (name: string) => (await enrolOverHttp(base, store, centre.id, name)).token;
@@ -35,18 +57,22 @@ export async function syncOverHttp(total = 20_000): Promise<BenchResult[]> {
 
     let sent = 0;
     let received = 0;
+    const pushSocketStart = onSockets();
     const pushStart = performance.now();
     for (let i = 0; i < ops.length; i += 1000) {
-      const answer = await call(base, 'POST', '/api/v1/sync/push', pusher, { protocol: 1, ops: ops.slice(i, i + 1000) });
-      if (answer.status !== 200) throw new Error(`push answered ${answer.status}`);
+      const body = { protocol: 1, ops: ops.slice(i, i + 1000) };
+      const answer = await call(base, 'POST', '/api/v1/sync/push', pusher, body, { gzip: true });
+      if (answer.status !== 200) throw new Error(`push answered ${answer.status}: ${JSON.stringify(answer.body)}`);
       sent += answer.sentBytes;
       received += answer.wireBytes;
     }
     const pushMs = performance.now() - pushStart;
+    const pushSocketBytes = onSockets() - pushSocketStart;
 
     let cursor = 0;
     let pulled = 0;
     let pullBytes = 0;
+    const pullSocketStart = onSockets();
     const pullStart = performance.now();
     for (;;) {
       const answer = await call(base, 'GET', `/api/v1/sync/pull?cursor=${cursor}&limit=1000`, fresh);
@@ -57,16 +83,65 @@ export async function syncOverHttp(total = 20_000): Promise<BenchResult[]> {
       if (!page.hasMore) break;
     }
     const pullMs = performance.now() - pullStart;
+    const pullSocketBytes = onSockets() - pullSocketStart;
     if (pulled !== ops.length) throw new Error(`pulled ${pulled} changes of ${ops.length}`);
-    return [
-      { name: `push ${total.toLocaleString('en')} ops over HTTP, PGlite (1,000 per request)`, value: total / (pushMs / 1000), unit: 'ops/s' },
-      { name: 'push: bytes on the wire per op (JSON up, gzip down)', value: (sent + received) / total, unit: 'B' },
-      { name: `pull ${total.toLocaleString('en')} changes to a fresh device over HTTP`, value: total / (pullMs / 1000), unit: 'ops/s' },
-      { name: 'pull: bytes on the wire per change (gzip)', value: pullBytes / total, unit: 'B' },
-    ];
+    return {
+      records: total,
+      pushMs,
+      pullMs,
+      pushBodyBytes: { sent, received },
+      pullBodyBytes: { sent: 0, received: pullBytes },
+      pushSocketBytes,
+      pullSocketBytes,
+    };
   } finally {
     await app.close();
     await store.close();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+const perRecord = (bytes: number, records: number) => Math.round((bytes / records) * 10) / 10;
+
+/** The table's rows for one measurement. */
+export function daybookSyncResults(m: DaybookSync): BenchResult[] {
+  const total = m.records;
+  const pushBody = m.pushBodyBytes.sent + m.pushBodyBytes.received;
+  const pullBody = m.pullBodyBytes.sent + m.pullBodyBytes.received;
+  return [
+    {
+      name: `push ${total.toLocaleString('en')} ops over HTTP, PGlite (1,000 per request, gzip bodies)`,
+      value: total / (m.pushMs / 1000),
+      unit: 'ops/s',
+      detail: `${Math.round(m.pushMs)} ms`,
+    },
+    {
+      name: 'push: bytes on the wire per op (gzip both ways)',
+      value: pushBody / total,
+      unit: 'B',
+      detail: `bodies: ${perRecord(m.pushBodyBytes.sent, total)} B up, ${perRecord(m.pushBodyBytes.received, total)} B down; ${perRecord(m.pushSocketBytes, total)} B with headers`,
+    },
+    {
+      name: `pull ${total.toLocaleString('en')} changes to a fresh device over HTTP`,
+      value: total / (m.pullMs / 1000),
+      unit: 'ops/s',
+      detail: `${Math.round(m.pullMs)} ms, 1,000 per page`,
+    },
+    {
+      name: 'pull: bytes on the wire per change (gzip)',
+      value: pullBody / total,
+      unit: 'B',
+      detail: `${perRecord(m.pullSocketBytes, total)} B with headers`,
+    },
+    {
+      name: 'push + pull: bytes on the wire per record',
+      value: (pushBody + pullBody) / total,
+      unit: 'B',
+      detail: `bodies; ${perRecord(m.pushSocketBytes + m.pullSocketBytes, total)} B with headers`,
+    },
+  ];
+}
+
+export async function syncOverHttp(total = 20_000): Promise<BenchResult[]> {
+  return daybookSyncResults(await measureDaybookSync(total));
 }
