@@ -1,5 +1,9 @@
 import fc from 'fast-check';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/server/app';
+import { openStore, type Store } from '../../src/server/store';
+import { postgresSchema, testDatabaseUrl } from '../support/postgres-schema';
 import type { OutboxOp } from '../../src/client/db/core/database';
 import type { Transport } from '../../src/client/sync/transport';
 import { InvalidWriteError, writeRecord } from '../../src/client/db/core/write';
@@ -110,8 +114,51 @@ const history = fc
   })
   .map(({ offsets, jumper, jumpTargets, actions }) => ({ offsets, jumper, jumpsTo: jumpTargets.find((to) => to !== offsets[jumper])!, actions }));
 
-let server: Awaited<ReturnType<typeof startInProcessServer>>;
+/**
+ * The servers the tablets sync with: one on PGlite always; and, when TEST_DATABASE_URL names a
+ * PostgreSQL, two servers on one database (two apps, each with its own store, pool and change
+ * feed, as two processes would have), tablets syncing with one or the other by turns.
+ */
+type Servers = { apps: FastifyInstance[]; store: Store; close: () => Promise<void> };
+const SETUPS: { name: string; runs: number; open: () => Promise<Servers> }[] = [
+  {
+    name: 'one server on PGlite',
+    runs: RUNS,
+    open: async () => {
+      const one = await startInProcessServer(() => serverNow);
+      return { apps: [one.app], store: one.store, close: one.close };
+    },
+  },
+  ...(testDatabaseUrl ? [twoServersOn(testDatabaseUrl)] : []),
+];
+
+/** Two apps on one PostgreSQL database, each with its own store (its pool) and change feed. */
+function twoServersOn(databaseUrl: string): { name: string; runs: number; open: () => Promise<Servers> } {
+  return {
+    name: 'two servers on one PostgreSQL database',
+    runs: Number(process.env.SYNC_TWO_SERVER_RUNS ?? Math.max(10, Math.round(RUNS / 5))),
+    open: async (): Promise<Servers> => {
+      const schema = postgresSchema(databaseUrl);
+      await schema.create();
+      const stores = [await openStore({ databaseUrl: schema.url }), await openStore({ databaseUrl: schema.url })];
+      const apps = await Promise.all(stores.map((store) => buildApp({ store, version: 'sync-test', clock: () => serverNow })));
+      return {
+        apps,
+        store: stores[0]!,
+        close: async () => {
+          for (const app of apps) await app.close();
+          for (const store of stores) await store.close();
+          await schema.drop();
+        },
+      };
+    },
+  };
+}
+
+let server: Servers;
 let run = 0;
+/** Which server a tablet syncs with this time: by turns across the servers there are. */
+let turn = 0;
 // The server's clock: right at the start of each history, then moved by its `wait` steps only.
 let serverNow = Date.now();
 /**
@@ -120,9 +167,10 @@ let serverNow = Date.now();
  */
 let refusedAhead = new Map<string, Set<number>>();
 
-/** The server, through inject, noting its CLOCK_AHEAD refusals. */
+/** A server, through inject, noting its CLOCK_AHEAD refusals; with two, each sync goes to the next. */
 function toServer(): Transport {
-  const inner = injectTransport(server.app);
+  turn += 1;
+  const inner = injectTransport(server.apps[turn % server.apps.length]!);
   return async (request) => {
     const answer = await inner(request);
     if (request.path === '/api/v1/sync/push' && answer.status === 200 && request.token !== undefined) {
@@ -134,13 +182,6 @@ function toServer(): Transport {
   };
 }
 
-beforeAll(async () => {
-  server = await startInProcessServer(() => serverNow);
-});
-
-afterAll(async () => {
-  await server?.close();
-});
 
 /**
  * Makes the write on the tablet at its own wall clock, and checks it shows there: a tap made
@@ -181,8 +222,16 @@ async function latestHlcOnServer(centreId: string): Promise<number> {
   return row?.latest ? parseHlc(row.latest).ms : 0;
 }
 
-describe('sync between three tablets and the server', () => {
-  it(`converges, loses nothing and doubles nothing, with wrong and jumping clocks, over ${RUNS} random histories`, async () => {
+describe.each(SETUPS)('sync between three tablets and $name', ({ runs, open }) => {
+  beforeAll(async () => {
+    server = await open();
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it(`converges, loses nothing and doubles nothing, with wrong and jumping clocks, over ${runs} random histories`, async () => {
     await fc.assert(
       fc.asyncProperty(history, async ({ offsets, jumper, jumpsTo, actions }) => {
         run += 1;
@@ -195,7 +244,7 @@ describe('sync between three tablets and the server', () => {
         // write path, as a tablet that set them while on its own would) are refused, and undone.
         for (let i = 0; i < TABLETS; i++) {
           const role = i === TABLETS - 1 ? 'volunteer' : 'lead';
-          tablets.push(await newTablet(server, centreId, `run${run}-tablet${i}`, role, () => serverNow + clock[i]!));
+          tablets.push(await newTablet({ app: server.apps[i % server.apps.length]!, store: server.store }, centreId, `run${run}-tablet${i}`, role, () => serverNow + clock[i]!));
         }
         const sent: { body: unknown; path: string; token?: string }[] = [];
         const eventIds: string[] = [];
@@ -268,14 +317,14 @@ describe('sync between three tablets and the server', () => {
           }
           // Replaying any push the tablets made changes nothing.
           for (const push of sent.slice(-3)) {
-            await server.app.inject({ method: 'POST', url: push.path, headers: { authorization: `Bearer ${push.token}` }, payload: push.body as object });
+            await server.apps[0]!.inject({ method: 'POST', url: push.path, headers: { authorization: `Bearer ${push.token}` }, payload: push.body as object });
           }
           expect(await serverState(server.store, centreId)).toEqual(onServer);
         } finally {
           for (const each of tablets) await each.database.delete();
         }
       }),
-      { numRuns: RUNS, endOnFailure: true },
+      { numRuns: runs, endOnFailure: true },
     );
   });
 });
