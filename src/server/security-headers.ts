@@ -15,7 +15,9 @@ import { isApiPath } from './app-shell';
  */
 export const APP_CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  // 'wasm-unsafe-eval' lets the page compile WebAssembly (the QR reader of tablets without
+  // BarcodeDetector, ui/qr-wasm-reader.ts) and nothing else: JavaScript eval stays refused.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self'",
   "font-src 'self'",

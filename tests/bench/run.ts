@@ -9,18 +9,22 @@
  */
 import { launchBrowser } from '../e2e/support/harness';
 import { firstLoadJavaScript, offlineStart } from './first-load';
+import { idbFloors, multiplesOfFloors } from './floors';
 import { freshTabletPull } from './fresh-pull';
 import { layoutShift } from './layout-shift';
 import { manyTablets } from './many-tablets';
+import { syncAgainstPouchDB } from './pouchdb';
 import { report, type BenchResult } from './report';
 import { restartTime } from './restart';
+import { scanToCheckIn } from './scan';
 import { summaryOnTablet, yearReportFromServer } from './summary';
-import { syncOverHttp } from './sync-http';
 import { busyTablet } from './tablet';
 
 const browser = await launchBrowser();
 const results: BenchResult[] = [];
 try {
+  // This machine's IndexedDB floors first, in the same Chromium: the tablet's figures are read against them.
+  results.push(...(await idbFloors(browser)));
   results.push(...(await firstLoadJavaScript(browser)));
   results.push(...(await offlineStart(browser)));
   results.push(...(await layoutShift(browser)));
@@ -30,8 +34,12 @@ try {
 } finally {
   await browser.close();
 }
+// Its own Chromium: the fake camera that shows a child's card is a launch flag.
+results.push(...(await scanToCheckIn()));
 results.push(...(await yearReportFromServer()));
-results.push(...(await syncOverHttp()));
+// Daybook's push and pull of 20,000 records, then PouchDB's of the same, and the ratios (issue 14).
+results.push(...(await syncAgainstPouchDB()));
 results.push(...(await manyTablets()));
 results.push(...(await restartTime()));
+results.push(...multiplesOfFloors(results));
 await report(results);

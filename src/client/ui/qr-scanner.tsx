@@ -1,12 +1,15 @@
 import { useEffect, useEffectEvent, useId, useRef, useState } from 'react';
 import { defineMessages } from '../i18n/define-messages';
+import { openQrReader, PICTURE_MARK } from './qr-reader';
 import './qr-scanner.css';
 
 /**
- * Reading a QR code with the tablet's camera, through the browser's own BarcodeDetector (Chrome
- * on Android and ChromeOS, Safari on recent iPads) where it has one. Where it has none, nothing
- * here shows: the tablet's camera app reads the code instead and opens the link it carries.
+ * Reading a QR code with the tablet's camera: the enrol screen's lead code, Today's child cards.
+ * The picture is read by the browser's BarcodeDetector where it has one, otherwise by the
+ * WebAssembly reader (qr-reader.ts), so every tablet with a camera can scan.
  */
+
+export { canScanQr, useCanScanQr } from './can-scan-qr';
 
 export const useQrScannerMessages = defineMessages({
   en: {
@@ -16,6 +19,8 @@ export const useQrScannerMessages = defineMessages({
     denied: 'This tablet may not use its camera here. Allow the camera for Daybook in the browser’s settings, or type the code.',
     noCamera: 'This tablet has no camera that Daybook can use. Type the code instead.',
     failed: 'The camera could not start. Type the code instead.',
+    noReader: 'The QR code reader could not load. Type the code instead.',
+    unreadable: 'A QR code is in view but cannot be read. Hold it still and flat, in good light, or type the code.',
   },
   fr: {
     cameraLabel: 'Ce que voit l’appareil photo',
@@ -24,50 +29,12 @@ export const useQrScannerMessages = defineMessages({
     denied: 'Cette tablette n’a pas le droit d’utiliser son appareil photo ici. Autorisez-le pour Daybook dans les réglages du navigateur, ou tapez le code.',
     noCamera: 'Cette tablette n’a pas d’appareil photo utilisable par Daybook. Tapez plutôt le code.',
     failed: 'L’appareil photo n’a pas pu démarrer. Tapez plutôt le code.',
+    noReader: 'Le lecteur de QR code n’a pas pu se charger. Tapez plutôt le code.',
+    unreadable: 'Un QR code est visible mais ne peut pas être lu. Tenez-le immobile et à plat, bien éclairé, ou tapez le code.',
   },
 });
 
-/** The part of the Barcode Detection API used here (not yet in TypeScript's DOM types). */
-type BarcodeDetectorLike = { detect: (source: HTMLVideoElement) => Promise<{ rawValue: string }[]> };
-type BarcodeDetectorClass = {
-  new (options: { formats: string[] }): BarcodeDetectorLike;
-  getSupportedFormats?: () => Promise<string[]>;
-};
-
-function barcodeDetector(): BarcodeDetectorClass | undefined {
-  return (globalThis as { BarcodeDetector?: BarcodeDetectorClass }).BarcodeDetector;
-}
-
-/**
- * Whether this browser can read a QR code from the camera: a BarcodeDetector that knows QR codes
- * and a camera API. Chrome on Linux and Windows has the class but no formats, so they are asked.
- */
-export async function canScanQr(): Promise<boolean> {
-  const Detector = barcodeDetector();
-  if (!Detector || !globalThis.navigator?.mediaDevices?.getUserMedia) return false;
-  try {
-    return (await Detector.getSupportedFormats?.())?.includes('qr_code') ?? true;
-  } catch {
-    return false;
-  }
-}
-
-/** Whether to offer scanning: false until the browser has said, so no button comes and goes. */
-export function useCanScanQr(): boolean {
-  const [can, setCan] = useState(false);
-  useEffect(() => {
-    let live = true;
-    void canScanQr().then((answer) => {
-      if (live) setCan(answer);
-    });
-    return () => {
-      live = false;
-    };
-  }, []);
-  return can;
-}
-
-type CameraProblem = 'denied' | 'noCamera' | 'failed';
+type CameraProblem = 'denied' | 'noCamera' | 'failed' | 'noReader';
 
 function cameraProblem(error: unknown): CameraProblem {
   // A DOMException, which is not an Error in every engine.
@@ -80,27 +47,39 @@ function cameraProblem(error: unknown): CameraProblem {
 /** A look at the camera's picture every so often: often enough to feel instant, rare enough for a cheap tablet. */
 const LOOK_EVERY_MS = 200;
 
+/**
+ * Looks in a row that saw a code but could not read it before the volunteer is told: one blurred
+ * frame of a card being lifted into view is no reason to say anything.
+ */
+const UNREADABLE_LOOKS = 4;
+
 type QrScannerProps = {
   /**
    * A QR code's text, as it is read: `true` when it was the one wanted (the camera stops), or
-   * false to keep looking (the caller says why it was not).
+   * false to keep looking (the caller says why it was not, or wants the next one).
    */
   onRead: (text: string) => boolean;
   onStop: () => void;
   /** Said under the picture: why the last code read was not the one wanted. */
   note?: string | null;
+  /** Said under the picture while it looks, in the screen's own words (what to hold up). */
+  hint?: string;
 };
 
 /** The camera's picture and a Stop button, until a wanted code is read or the person stops. */
-export function QrScanner({ onRead, onStop, note }: QrScannerProps) {
+export function QrScanner({ onRead, onStop, note, hint }: QrScannerProps) {
   const m = useQrScannerMessages();
   const noteId = useId();
   const videoRef = useRef<HTMLVideoElement>(null);
+  const stopRef = useRef<HTMLButtonElement>(null);
   const [problem, setProblem] = useState<CameraProblem | null>(null);
+  const [unreadable, setUnreadable] = useState(false);
   const read = useEffectEvent((text: string) => onRead(text));
 
+  // The button that opened the scanner has gone: focus goes to the one that closes it.
+  useEffect(() => stopRef.current?.focus(), []);
+
   useEffect(() => {
-    const Detector = barcodeDetector();
     let stopped = false;
     let stream: MediaStream | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -112,7 +91,8 @@ export function QrScanner({ onRead, onStop, note }: QrScannerProps) {
     };
 
     const start = async () => {
-      if (!Detector) return setProblem('failed');
+      // Fetched while the camera starts (and the permission is asked), not after.
+      const reader = openQrReader().catch(() => null);
       try {
         stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
       } catch (error) {
@@ -124,13 +104,24 @@ export function QrScanner({ onRead, onStop, note }: QrScannerProps) {
       video.srcObject = stream;
       // Autoplay of a muted inline video is allowed; a refusal still leaves frames to read.
       await video.play()?.catch(() => undefined);
-      const detector = new Detector({ formats: ['qr_code'] });
+      performance.mark(PICTURE_MARK);
+      const ready = await reader;
+      if (stopped) return;
+      if (!ready) {
+        setProblem('noReader');
+        return stopCamera();
+      }
+      let unreadableLooks = 0;
       const look = async () => {
         if (stopped) return;
         try {
-          for (const code of await detector.detect(video)) {
-            if (read(code.rawValue)) return stopCamera();
+          const seen = await ready.look(video);
+          if (stopped) return;
+          for (const text of seen.texts) {
+            if (read(text)) return stopCamera();
           }
+          unreadableLooks = seen.texts.length === 0 && seen.unreadable ? unreadableLooks + 1 : 0;
+          setUnreadable(unreadableLooks >= UNREADABLE_LOOKS);
         } catch {
           // A frame not ready yet (the video still starting): the next look reads the next one.
         }
@@ -143,6 +134,7 @@ export function QrScanner({ onRead, onStop, note }: QrScannerProps) {
     return stopCamera;
   }, []);
 
+  const said = note ?? (unreadable ? m('unreadable') : (hint ?? m('looking')));
   return (
     <div className="qr-scanner">
       {problem ? (
@@ -152,12 +144,12 @@ export function QrScanner({ onRead, onStop, note }: QrScannerProps) {
       ) : (
         <>
           <video ref={videoRef} className="qr-scanner-video" aria-label={m('cameraLabel')} aria-describedby={noteId} muted playsInline />
-          <p id={noteId} className={note ? 'field-error' : 'hint'} role="status">
-            {note ?? m('looking')}
+          <p id={noteId} className={note || unreadable ? 'field-error' : 'hint'} role="status">
+            {said}
           </p>
         </>
       )}
-      <button type="button" className="button" onClick={onStop}>
+      <button ref={stopRef} type="button" className="button" onClick={onStop}>
         {m('stop')}
       </button>
     </div>

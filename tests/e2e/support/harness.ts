@@ -12,7 +12,7 @@ import { chromiumPath, CHROMIUM_ARGS } from '../../support/chromium';
  * DAYBOOK_DIST points at another build (one person's build while another rebuilds `dist`).
  */
 export function builtApp(): string {
-  const dist = resolve(process.env.DAYBOOK_DIST ?? 'dist');
+  const dist = resolve(process.env.DAYBOOK_DIST || 'dist');
   if (!existsSync(join(dist, 'index.html')) || !existsSync(join(dist, 'sw.js'))) {
     throw new Error('The app is not built: run `npm run build` before the end-to-end tests (`npm test` does it).');
   }

@@ -5,6 +5,7 @@ import type { MessageKey } from '../../i18n/en';
 import { useT } from '../../i18n/i18n';
 import { CodeSuggestions } from './code-suggestions';
 import { Keypad } from './keypad';
+import { useScanCard } from './scan-card-loader';
 
 const PROBLEM_MESSAGES: Record<CodeProblem, MessageKey> = {
   empty: 'codeEmpty',
@@ -23,12 +24,17 @@ type FindChildProps = {
   disabled?: boolean;
 };
 
-/** The code field with its keypad: type a code, one tap checks the child in or out (or offers registration). */
+/**
+ * The code field with its keypad: type a code, one tap checks the child in or out (or offers
+ * registration). Or scan the child's card: the camera sends what it reads as a typed code, and
+ * the keypad stays below it, so typing is always one tap away.
+ */
 export function FindChild({ scheme, presentIds, onSubmitCode, onChooseChild, onNewChild, disabled }: FindChildProps) {
   const t = useT();
   const [typed, setTyped] = useState('');
   const [problem, setProblem] = useState<CodeProblem | null>(null);
   const [keyboard, setKeyboard] = useState(false);
+  const scan = useScanCard();
   const field = useRef<HTMLInputElement>(null);
 
   const change = (next: string) => {
@@ -87,6 +93,9 @@ export function FindChild({ scheme, presentIds, onSubmitCode, onChooseChild, onN
             >
               {t('useKeyboard')}
             </button>
+            {/* Closing the camera returns to the field: typing is always one tap away. A day
+                that turns read-only turns the camera off (its Stop would be disabled with the rest). */}
+            {scan && !disabled && <scan.ScanCard onSubmitCode={onSubmitCode} onClose={() => field.current?.focus()} />}
           </div>
           {problem && (
             <p id="child-code-error" className="field-error">
