@@ -1,4 +1,5 @@
 import type { SyncEngine, SyncResult } from './engine';
+import { decide, INITIAL_STATE, type SchedulerContext, type SchedulerEvent, type SchedulerState } from './scheduler-decisions';
 
 /**
  * When to sync (sync-protocol.md, "Device behaviour"): on start, on `online`, when the tab
@@ -114,81 +115,56 @@ export function createSyncScheduler(options: SchedulerOptions): SyncScheduler {
   const random = options.random ?? Math.random;
   const locks = options.locks === undefined ? defaultLocks() : options.locks;
   const events = options.events === undefined ? defaultEvents() : options.events;
-  const debounceMs = options.debounceMs ?? 2_000;
-  const maxDebounceMs = options.maxDebounceMs ?? 10_000;
-  const intervalMs = options.intervalMs ?? 60_000;
   const lockTimeoutMs = options.lockTimeoutMs ?? LOCK_TIMEOUT_MS;
+  const context = (): SchedulerContext => ({
+    now: now(),
+    retryDelay: (failures, retryAfterMs) => retryDelay(failures, retryAfterMs, random),
+    debounceMs: options.debounceMs ?? 2_000,
+    maxDebounceMs: options.maxDebounceMs ?? 10_000,
+    intervalMs: options.intervalMs ?? 60_000,
+  });
 
-  let started = false;
-  let unwatch: (() => void) | null = null;
-  // undefined until the first look at the database; null when the device is not enrolled.
-  let token: string | null | undefined;
-  let pending = 0;
-  let running: Promise<SyncResult | null> | null = null;
-  let again = false;
-  let failures = 0;
-  /** Automatic runs (writes, the timer) wait until then after a failure. */
-  let retryAt = 0;
-  /** The server's Retry-After: not even `online` or a tab coming back runs before it. */
-  let notBefore = 0;
-  /** After a 401 or a 426 nothing runs by itself until a new enrolment (or a reload). */
-  let parked = false;
-  let firstWriteAt: number | null = null;
+  // What the decisions (scheduler-decisions.ts) keep, and the handles that carry them out.
+  let state: SchedulerState = INITIAL_STATE;
   let timer: ReturnType<typeof setTimeout> | null = null;
-  let nextRunAt: number | null = null;
-  let lastResult: SyncResult | null = null;
+  let running: Promise<SyncResult | null> | null = null;
   /** This tab's engine is running (it holds the lock, where there are locks). */
   let syncing = false;
   /** Ends this tab's wait for the lock when sync stops here. */
   let lockWait: AbortController | null = null;
-  let snapshot: SchedulerSnapshot = { syncing, lastResult, failures, nextRunAt };
+  let unwatch: (() => void) | null = null;
+  let snapshot: SchedulerSnapshot = { syncing, lastResult: null, failures: 0, nextRunAt: null };
   const listeners = new Set<() => void>();
 
   function notify(): void {
-    snapshot = { syncing, lastResult, failures, nextRunAt };
+    snapshot = { syncing, lastResult: state.lastResult, failures: state.failures, nextRunAt: state.nextRunAt };
     for (const listener of listeners) listener();
   }
 
-  function clearTimer(): void {
-    if (timer !== null) timers.clearTimeout(timer);
-    timer = null;
-    nextRunAt = null;
+  /** Decides what `event` means, carries the effects out; a run it began is returned. */
+  function dispatch(event: SchedulerEvent): Promise<SyncResult | null> | null {
+    const decision = decide(state, event, context());
+    state = decision.state;
+    let began: Promise<SyncResult | null> | null = null;
+    for (const effect of decision.effects) {
+      if (effect.type === 'timer') setTimer(effect.at);
+      else began = running = attempt();
+    }
+    notify();
+    return began;
   }
 
-  function runAt(at: number): void {
-    clearTimer();
-    nextRunAt = at;
+  function setTimer(at: number | null): void {
+    if (timer !== null) timers.clearTimeout(timer);
+    timer = null;
+    if (at === null) return;
     timer = timers.setTimeout(
       () => {
         timer = null;
-        nextRunAt = null;
-        void run();
+        void dispatch({ type: 'timer' });
       },
       Math.max(0, at - now()),
     );
-    notify();
-  }
-
-  const canRun = () => started && typeof token === 'string';
-
-  function run(): Promise<SyncResult | null> {
-    if (!canRun()) return Promise.resolve(null);
-    if (running) {
-      again = true;
-      return running;
-    }
-    clearTimer();
-    firstWriteAt = null;
-    running = attempt().finally(() => {
-      running = null;
-      notify();
-      if (again && canRun() && !parked && failures === 0) {
-        again = false;
-        void run();
-      }
-    });
-    notify();
-    return running;
   }
 
   const failed = (message: string): SyncResult => ({ outcome: 'error', pushed: 0, rejected: 0, pulled: 0, at: now(), message });
@@ -196,7 +172,7 @@ export function createSyncScheduler(options: SchedulerOptions): SyncScheduler {
   async function attempt(): Promise<SyncResult | null> {
     let result: SyncResult | null;
     const engine: { run: Promise<SyncResult> | null } = { run: null };
-    const syncHere = (): Promise<SyncResult | null> => (started ? (engine.run = syncWithinTime()) : Promise.resolve(null));
+    const syncHere = (): Promise<SyncResult | null> => (state.started ? (engine.run = syncWithinTime()) : Promise.resolve(null));
     try {
       result = locks ? await underLock(locks, syncHere) : await syncHere();
     } catch (error) {
@@ -205,7 +181,8 @@ export function createSyncScheduler(options: SchedulerOptions): SyncScheduler {
     // A lock taken by another tab ends the request, not the sync running under it: this tab
     // waits for that sync (its own time limit ends it) so that it never runs two at once.
     await engine.run?.catch(() => undefined);
-    settle(result);
+    running = null;
+    void dispatch({ type: 'ran', result });
     return result;
   }
 
@@ -230,7 +207,7 @@ export function createSyncScheduler(options: SchedulerOptions): SyncScheduler {
       return await available.request(LOCK_NAME, { signal: wait.signal }, granted);
     } catch (error) {
       if (!wait.signal.aborted || error !== wait.signal.reason) throw error;
-      if (!started) return null;
+      if (!state.started) return null;
       return await available.request(LOCK_NAME, { steal: true }, granted);
     } finally {
       timers.clearTimeout(giveUp);
@@ -260,100 +237,31 @@ export function createSyncScheduler(options: SchedulerOptions): SyncScheduler {
     });
   }
 
-  function settle(result: SyncResult | null): void {
-    if (!started) return;
-    if (!result) {
-      // Nothing ran: look again later.
-      runAt(now() + intervalMs);
-      return;
-    }
-    lastResult = result;
-    switch (result.outcome) {
-      case 'offline':
-      case 'error':
-        failures += 1;
-        retryAt = now() + retryDelay(failures, result.retryAfterMs, random);
-        notBefore = result.retryAfterMs === undefined ? 0 : now() + result.retryAfterMs;
-        again = false;
-        runAt(retryAt);
-        return;
-      case 'needs-enrolment':
-      case 'needs-update':
-        parked = true;
-        again = false;
-        clearTimer();
-        return;
-      default:
-        failures = 0;
-        retryAt = 0;
-        notBefore = 0;
-        runAt(now() + intervalMs);
-    }
-  }
-
-  function onLocalWrite(): void {
-    if (!canRun() || parked) return;
-    const at = now();
-    firstWriteAt ??= at;
-    const due = Math.min(at + debounceMs, firstWriteAt + maxDebounceMs);
-    runAt(Math.max(due, retryAt));
-  }
-
-  function onChance(): void {
-    // `online` and a tab coming back are real chances: they skip the backoff, not a 401 or 426,
-    // nor the wait a busy server asked for (then they bring the next run forward to its end).
-    if (parked) return;
-    if (now() < notBefore) runAt(notBefore);
-    else void run();
-  }
-
-  function onVisibility(): void {
+  const onChance = () => void dispatch({ type: 'chance' });
+  const onVisibility = () => {
     if (events?.document.visibilityState === 'visible') onChance();
-  }
-
-  function onTriggers(next: SyncTriggers): void {
-    const previous = token;
-    const grew = next.pending > pending;
-    token = next.token;
-    pending = next.pending;
-    if (token === null) {
-      clearTimer();
-      notify();
-    } else if (token !== previous) {
-      // On start, and after a (re-)enrolment: a new token starts afresh.
-      parked = false;
-      failures = 0;
-      retryAt = 0;
-      notBefore = 0;
-      void run();
-    } else if (grew) {
-      onLocalWrite();
-    }
-  }
+  };
 
   return {
     start() {
-      if (started) return;
-      started = true;
-      token = undefined;
-      parked = false;
-      unwatch = options.watch(onTriggers);
+      if (state.started) return;
+      void dispatch({ type: 'start' });
+      unwatch = options.watch((triggers) => void dispatch({ type: 'triggers', ...triggers }));
       events?.window.addEventListener('online', onChance);
       events?.document.addEventListener('visibilitychange', onVisibility);
     },
     stop() {
-      started = false;
+      void dispatch({ type: 'stop' });
       lockWait?.abort(new LockWaitEnded('sync was stopped in this tab'));
       unwatch?.();
       unwatch = null;
-      clearTimer();
       events?.window.removeEventListener('online', onChance);
       events?.document.removeEventListener('visibilitychange', onVisibility);
       notify();
     },
     syncNow() {
-      parked = false;
-      return run();
+      // A run under way answers for this ask too (one more follows it if it succeeds).
+      return dispatch({ type: 'sync-now' }) ?? running ?? Promise.resolve(null);
     },
     subscribe(listener) {
       listeners.add(listener);
