@@ -1,5 +1,5 @@
-import type { AgeBand } from '../../../shared/schema';
 import type { DaybookDatabase } from '../core/database';
+import { loadChildList, type ChildListEntry } from './child-records';
 import { loadEnrolment } from './sync-state';
 
 /**
@@ -8,17 +8,11 @@ import { loadEnrolment } from './sync-state';
  * pick the right child from the list, never to print.
  */
 
-export type CardChild = { id: string; code: string; ageBand: AgeBand | null; registeredOn: string | null };
+/** A child as the card list shows them: the code to print, and what helps the lead pick the right child. */
+export type CardChild = Pick<ChildListEntry, 'id' | 'code' | 'ageBand' | 'registeredOn'>;
 
-/** The children registered on this tablet, by code (the `code` index gives the order). */
-export async function loadCardChildren(database: DaybookDatabase): Promise<CardChild[]> {
-  const children: CardChild[] = [];
-  await database.children.orderBy('code').each((child) => {
-    if (child.deleted || !child.code) return;
-    children.push({ id: child.id, code: child.code, ageBand: child.ageBand ?? null, registeredOn: child.registeredOn ?? null });
-  });
-  return children;
-}
+/** The children registered on this tablet, by code: the Children screen's list (child-records.ts). */
+export const loadCardChildren: (database: DaybookDatabase) => Promise<CardChild[]> = loadChildList;
 
 /** The centre's name as the server gave it at enrolment; null on a tablet that was never enrolled. */
 export async function loadCentreName(database: DaybookDatabase): Promise<string | null> {
