@@ -179,7 +179,7 @@ describe('a whole day at the centre with the network off', () => {
 
       // The lead reads the day's summary, still offline, and takes the month's CSV.
       await go(page, 'Summary');
-      await page.getByRole('heading', { level: 2, name: 'Today, Monday, June 15' }).waitFor();
+      await page.getByRole('heading', { level: 2, name: 'Today, Monday 15 June' }).waitFor();
       expect(await keyFigures(page)).toMatchObject({ Children: '40', 'New children': '40', Visits: '40', 'Most at once': '40', Sessions: '3', Volunteers: '4' });
       const activities = page.getByRole('region', { name: 'Sessions by activity' });
       // Art keeps the child who moved to football: they took part in both.

@@ -81,9 +81,9 @@ describe('Code cards for chosen children', () => {
     const list = await screen.findByRole('region', { name: 'Choose children' });
     const names = within(list).getAllByRole('checkbox').map((box) => box.closest('label')!.textContent);
     expect(names).toEqual([
-      `Child ${formatCodeForReading(CODES[0]!)}6-8 · registered Monday, November 23`,
-      `Child ${formatCodeForReading(CODES[1]!)}3-5 · registered Tuesday, November 24`,
-      `Child ${formatCodeForReading(CODES[2]!)}6-8 · registered Tuesday, November 24`,
+      `Child ${formatCodeForReading(CODES[0]!)}6-8 · registered Monday 23 November`,
+      `Child ${formatCodeForReading(CODES[1]!)}3-5 · registered Tuesday 24 November`,
+      `Child ${formatCodeForReading(CODES[2]!)}6-8 · registered Tuesday 24 November`,
     ]);
     expect(within(await preview()).getByText('Nothing to print yet: choose children or issue codes ahead.')).toBeInTheDocument();
 
@@ -175,7 +175,7 @@ describe('Code cards for codes issued ahead', () => {
     await registerChild(db, `${reserved[3]!.toLowerCase()}`, girl, NOW + 120_000);
     const batches = await screen.findByRole('region', { name: 'Codes issued ahead on this tablet' });
     expect(await within(batches).findByText('11 not yet given to a child')).toBeInTheDocument();
-    expect(within(batches).getByRole('heading', { name: 'Tuesday, November 24 at 11:00: 12 codes issued', level: 3 })).toBeInTheDocument();
+    expect(within(batches).getByRole('heading', { name: 'Tuesday 24 November at 11:00: 12 codes issued', level: 3 })).toBeInTheDocument();
     expect(await within(await preview()).findByText('11 cards on 2 pages')).toBeInTheDocument();
     expect(cardsOn((await pages())[0]!).map((card) => card.scanned)).not.toContain(reserved[3]);
   });
@@ -197,8 +197,8 @@ describe('Code cards for codes issued ahead', () => {
 
     const batches = screen.getByRole('region', { name: 'Codes issued ahead on this tablet' });
     expect(within(batches).getAllByRole('heading', { level: 3 }).map((heading) => heading.textContent)).toEqual([
-      'Tuesday, November 24 at 12:00: 11 codes issued',
-      'Tuesday, November 24 at 11:00: 1 code issued',
+      'Tuesday 24 November at 12:00: 11 codes issued',
+      'Tuesday 24 November at 11:00: 1 code issued',
     ]);
     await user.click(within(batches).getByRole('button', { name: 'Print the 1 not yet given' }));
     expect(await within(await preview()).findByText('1 card on 1 page')).toBeInTheDocument();

@@ -3,6 +3,7 @@ import { formatCodeForReading, normaliseCode, type CodeScheme } from '../../../s
 import type { ChildListEntry } from '../../db/repositories/child-records';
 import { useChildList, useLastVisits } from '../../db/hooks/child-records';
 import { useI18n, useT } from '../../i18n/i18n';
+import { formatLocale } from '../../i18n/locale';
 import { genderLabel, useLanguageName } from '../../ui/child-profile-fields';
 import { formatShortDay } from '../../ui/format-day';
 import { useChildrenMessages } from './messages';
@@ -35,6 +36,7 @@ type ChildrenListProps = {
 
 export function ChildrenList({ typed, scheme, onOpen }: ChildrenListProps) {
   const m = useChildrenMessages();
+  const locale = formatLocale(useI18n().language);
   const titleId = useId();
   const children = useChildList();
   const filter = useDeferredValue(typed);
@@ -75,8 +77,8 @@ export function ChildrenList({ typed, scheme, onOpen }: ChildrenListProps) {
         {children.length === 0
           ? m('listEmpty')
           : filter.trim() === ''
-            ? m('listCount', { n: children.length.toLocaleString() })
-            : m('listMatching', { n: shown.length.toLocaleString(), total: children.length.toLocaleString() })}
+            ? m('listCount', { n: children.length.toLocaleString(locale) })
+            : m('listMatching', { n: shown.length.toLocaleString(locale), total: children.length.toLocaleString(locale) })}
       </p>
       {shown.length > 0 && (
         <div ref={viewport} className="children-list-viewport" tabIndex={-1}>

@@ -181,15 +181,15 @@ describe('Close the day: a lead closes', () => {
     await volunteer('v-amira', 'Amira');
     const left = await childIn(4100, '16:00', YESTERDAY);
     const user = renderClose();
-    await user.click(await screen.findByRole('radio', { name: 'Monday, November 23' }));
-    expect(await screen.findByText('Monday, November 23', { selector: 'p' })).toBeInTheDocument();
+    await user.click(await screen.findByRole('radio', { name: 'Monday 23 November' }));
+    expect(await screen.findByText('Monday 23 November', { selector: 'p' })).toBeInTheDocument();
     expect(await within(await stillIn()).findByText(code(4100))).toBeInTheDocument();
     expect(await screen.findByLabelText('Check them all out at')).toHaveValue('18:00');
 
     await user.click(screen.getByRole('radio', { name: 'Amira' }));
     await user.click(screen.getByRole('button', { name: 'Close the day' }));
     expect(await screen.findByText('Day closed at 18:00: 1 child checked out.')).toBeInTheDocument();
-    expect(await screen.findByText('Closed on Tuesday, November 24 at 17:30 by Amira.')).toBeInTheDocument();
+    expect(await screen.findByText('Closed on Tuesday 24 November at 17:30 by Amira.')).toBeInTheDocument();
     const out = (await db.attendance.toArray()).find((event) => event.kind === 'out');
     expect(out).toMatchObject({ childId: left, day: YESTERDAY, at: at('18:00', YESTERDAY) });
   });
@@ -259,7 +259,7 @@ describe('Close the day: accessibility', () => {
     await childIn(4100, '10:00');
     await childIn(4101, '16:00', YESTERDAY);
     const user = renderClose();
-    await screen.findByRole('radio', { name: 'Monday, November 23' });
+    await screen.findByRole('radio', { name: 'Monday 23 November' });
     await user.clear(await screen.findByLabelText('Check them all out at'));
     await user.click(screen.getByRole('button', { name: 'Close the day' }));
     await screen.findByText('Choose who signs the day off.');

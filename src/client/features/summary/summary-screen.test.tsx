@@ -70,7 +70,7 @@ describe('Summary: one day', () => {
     await addParticipants(db, art.id, [`child-${issueCode('K', 4101)}`], at('10:41'));
     renderSummary();
 
-    expect(await screen.findByRole('heading', { level: 2, name: 'Today, Tuesday, November 24' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 2, name: 'Today, Tuesday 24 November' })).toBeInTheDocument();
     expect(await figure('Children')).toBe('2');
     expect(await figure('New children')).toBe('2');
     expect(await figure('Most at once')).toBe('2');
@@ -103,7 +103,7 @@ describe('Summary: one day', () => {
     const user = renderSummary();
     expect(await figure('Children')).toBe('1');
     await user.click(screen.getByRole('button', { name: 'Previous day' }));
-    expect(await screen.findByRole('heading', { level: 2, name: 'Monday, November 23' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 2, name: 'Monday 23 November' })).toBeInTheDocument();
     expect(await screen.findByText('Nobody was checked in on this day.')).toBeInTheDocument();
     expect(await figure('Children')).toBe('0');
     expect(await figure('Average visit')).toBe('—');
@@ -149,7 +149,7 @@ describe('Summary: several days', () => {
     const rows = within(table).getAllByRole('row');
     // A header, seven days, a total.
     expect(rows).toHaveLength(9);
-    expect(within(rows[6]!).getByRole('rowheader').textContent).toBe('Mon, Nov 23');
+    expect(within(rows[6]!).getByRole('rowheader').textContent).toBe('Mon 23 Nov');
     expect(within(rows[6]!).getAllByRole('cell')[0]!.textContent).toBe('2');
     expect(within(rows[8]!).getByRole('rowheader').textContent).toBe('Total');
     // Two children on Monday, one of them again on Tuesday: two different children.

@@ -83,7 +83,7 @@ describe('SyncStatusBar', () => {
   it('gives the date of a last sync that was not today', async () => {
     await synced(NOW - 26 * 60 * MINUTE);
     renderBar();
-    expect(await within(bar()).findByText('Last sync Nov 23, 09:00')).toBeInTheDocument();
+    expect(await within(bar()).findByText('Last sync 23 Nov, 09:00')).toBeInTheDocument();
   });
 
   it('says offline, in words, when the browser loses the network', async () => {

@@ -219,7 +219,7 @@ describe('Tablets: adding a tablet', () => {
     const card = await screen.findByRole('region', { name: 'Code for a volunteer’s tablet' });
     expect(calls(server, 'POST', '/api/v1/enrolment-codes').map((call) => call.body)).toEqual([{ role: 'volunteer', uses: 2, ttlHours: 1 }]);
     expect(within(card).getByText(CODE)).toHaveClass('enrolment-code-text');
-    expect(card).toHaveTextContent('Works for up to 2 tablets until 12:00 on Tuesday, November 24 (in about 1 hour).');
+    expect(card).toHaveTextContent('Works for up to 2 tablets until 12:00 on Tuesday 24 November (in about 1 hour).');
     expect(card).toHaveTextContent(`Server: ${SERVER}`);
     // What the new tablet's camera reads: the link that opens its enrol screen filled in.
     const qr = within(card).getByRole('img', { name: `QR code to scan with the new tablet: it opens Daybook with code ${CODE} filled in` });
@@ -245,7 +245,7 @@ describe('Tablets: adding a tablet', () => {
     await user.click(within(form).getByRole('radio', { name: '7 days' }));
     await user.click(within(form).getByRole('button', { name: 'Make the code' }));
     const card = await screen.findByRole('region', { name: 'Code for a lead’s tablet' });
-    expect(card).toHaveTextContent('Works for 1 tablet until 11:00 on Tuesday, December 1 (in 7 days).');
+    expect(card).toHaveTextContent('Works for 1 tablet until 11:00 on Tuesday 1 December (in 7 days).');
     expect(calls(server, 'POST', '/api/v1/enrolment-codes').map((call) => call.body)).toEqual([{ role: 'lead', uses: 1, ttlHours: 168 }]);
   });
 
