@@ -21,6 +21,7 @@ import { CodeClashCard } from './code-clash-card';
 import { FindByCode } from './find-by-code';
 import { useChildrenMessages } from './messages';
 import './children.css';
+import { useActivityLabel } from '../../ui/activity-label';
 
 /** The lead's code cards screen (features/cards), reached from here. */
 const CARDS_PATH = '/cards';
@@ -41,6 +42,7 @@ export function ChildrenScreen({ link: Link = PlainLink }: { link?: LinkComponen
   const [typed, setTyped] = useState('');
   const detail = useChildDetail(childId);
   const findRef = useRef<HTMLInputElement>(null);
+  const activityLabel = useActivityLabel(settings.activityTypes);
   const detailId = useId();
 
   if (role === undefined) return null;
@@ -53,7 +55,6 @@ export function ChildrenScreen({ link: Link = PlainLink }: { link?: LinkComponen
     );
   }
 
-  const activityLabel = (id: string) => settings.activityTypes.find((type) => type.id === id)?.label ?? id;
   const open = (id: string) => {
     setChildId(id);
     // The record opens above the list: bring the lead to it.

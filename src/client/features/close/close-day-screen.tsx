@@ -19,6 +19,7 @@ import { useCloseMessages } from './messages';
 import { StillCheckedIn } from './still-checked-in';
 import { useClosedDay, useDaysToClose, useLateArrivals, useSignOffVolunteers } from '../../db/hooks/day-close';
 import './close.css';
+import { useActivityLabel } from '../../ui/activity-label';
 
 /** /close: the lead checks out every child still in, signs the day off, and can reopen it. */
 export function CloseDayScreen() {
@@ -37,7 +38,7 @@ export function CloseDayScreen() {
   const onDuty = useOnDuty(day);
   const late = useLateArrivals(day);
   const sessions = useSessionsOfDay(day);
-  const activityLabel = (id: string | undefined) => settings.activityTypes.find((type) => type.id === id)?.label ?? id ?? '';
+  const activityLabel = useActivityLabel(settings.activityTypes);
   const volunteers = useSignOffVolunteers(day);
   const earlier = useDaysToClose(today);
   const actions = useActions();

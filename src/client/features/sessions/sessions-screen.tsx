@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { Stored } from '../../db/core/database';
 import { useCentreDay, useCentreSettings } from '../../db/hooks/settings';
 import { usePresentChildren } from '../../db/hooks/presence';
@@ -13,6 +13,7 @@ import { SessionList } from './session-list';
 import './sessions.css';
 import { StartSession } from './start-session';
 import { useSessionActions } from './use-session-actions';
+import { useActivityLabel } from '../../ui/activity-label';
 
 type View = { kind: 'list' } | { kind: 'start' } | { kind: 'session'; id: string } | { kind: 'add'; id: string };
 
@@ -28,10 +29,7 @@ export function SessionsScreen() {
   const [view, setView] = useState<View>({ kind: 'list' });
 
   // Every type, active or not, so a session of a type switched off since still shows its label.
-  const activityLabel = useCallback(
-    (id: string | undefined) => settings.activityTypes.find((type) => type.id === id)?.label ?? id ?? '',
-    [settings.activityTypes],
-  );
+  const activityLabel = useActivityLabel(settings.activityTypes);
   const sessionActions = useSessionActions({ actions, activityLabel });
   const writable = access !== 'read-only';
   const toList = () => setView({ kind: 'list' });

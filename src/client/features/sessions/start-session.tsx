@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { TEXT_LIMITS } from '../../../shared/schema';
 import type { CentreSettings } from '../../../shared/schema';
 import type { SessionStart } from '../../db/repositories/sessions';
+import { useI18n } from '../../i18n/i18n';
+import { activityName } from '../../ui/activity-label';
 import { useSessionsMessages } from './messages';
 import { useFocusHeading } from './use-focus-heading';
 
@@ -16,6 +18,7 @@ const PLACE_MAX = TEXT_LIMITS.place;
 /** Starting a session is one tap on its activity; the place, typed first, is optional. */
 export function StartSession({ activityTypes, onStart, onCancel }: StartSessionProps) {
   const m = useSessionsMessages();
+  const { language } = useI18n();
   const heading = useFocusHeading<HTMLHeadingElement>();
   const [place, setPlace] = useState('');
   const [busy, setBusy] = useState(false);
@@ -62,7 +65,7 @@ export function StartSession({ activityTypes, onStart, onCancel }: StartSessionP
               <button type="button" className="tile activity-tile" disabled={busy} onClick={() => void start(type.id)}>
                 {/* Heard as "Start Football"; the tile shows the activity alone, big. */}
                 <span className="visually-hidden">{m('start')}</span>{' '}
-                <span className="session-activity">{type.label}</span>
+                <span className="session-activity">{activityName(type, language)}</span>
               </button>
             </li>
           ))}

@@ -1,5 +1,6 @@
 import { addDays, daysInRange, localTime } from '../../../shared/dates';
 import { AGE_BANDS, GENDERS, type CentreSettings } from '../../../shared/schema';
+import { useActivityLabel } from '../../ui/activity-label';
 import { useI18n } from '../../i18n/i18n';
 import { formatDay } from '../../ui/format-day';
 import { BarList } from './bar-list';
@@ -28,7 +29,7 @@ export function DayView({ day, today, settings, onDayChange }: DayViewProps) {
   const month = useRangeReport(ready ? daysInRange(addDays(day, -29), day) : []);
   const summary = ready?.report.days[0];
   const facts = ready?.facts[0];
-  const activityLabel = (id: string) => settings.activityTypes.find((type) => type.id === id)?.label ?? id;
+  const activityLabel = useActivityLabel(settings.activityTypes);
 
   return (
     <div className="day-view">
