@@ -120,6 +120,7 @@ export function CloseDayForm({ day, isToday, defaultTime, timeZone, volunteers, 
         <textarea
           id={ids.notes}
           className="notes-input"
+          dir="auto"
           value={notes}
           onChange={(event) => setNotes(event.target.value)}
           maxLength={DAY_CLOSE_NOTES_MAX}

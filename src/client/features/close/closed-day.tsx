@@ -29,7 +29,7 @@ export function ClosedDay({ closed, timeZone, onReopen }: ClosedDayProps) {
       {closed.notes !== '' && (
         <div className="closed-notes">
           <h3>{m('notes')}</h3>
-          <p>{closed.notes}</p>
+          <p dir="auto">{closed.notes}</p>
         </div>
       )}
       {onReopen && (

@@ -27,7 +27,9 @@ export function SessionDetail({ view, timeZone, activityLabel, writable, onAdd, 
       <h2 id="session-title" ref={heading} tabIndex={-1}>
         {activityLabel(view.session.activity)}
       </h2>
-      {view.session.place && <p className="session-place">{view.session.place}</p>}
+      {view.session.place && <p className="session-place" dir="auto">
+          {view.session.place}
+        </p>}
       <p className="session-meta">{sessionTimes(m, view, timeZone)}</p>
       <p className="session-headcount big">{childrenCount(m, view.headcount)}</p>
       <div className="actions">

@@ -35,7 +35,9 @@ export function SessionList({ sessions, timeZone, activityLabel, onOpen }: Sessi
             <li key={view.session.id}>
               <button type="button" className={`tile session-tile ${view.state}`} onClick={() => onOpen(view)}>
                 <span className="session-activity">{activityLabel(view.session.activity)}</span>
-                {view.session.place && <span className="tile-detail">{view.session.place}</span>}
+                {view.session.place && <span className="tile-detail" dir="auto">
+                    {view.session.place}
+                  </span>}
                 <span className="session-headcount">{childrenCount(m, view.headcount)}</span>
                 <span className="tile-detail">{sessionTimes(m, view, timeZone)}</span>
               </button>

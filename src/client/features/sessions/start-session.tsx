@@ -47,6 +47,7 @@ export function StartSession({ activityTypes, onStart, onCancel }: StartSessionP
         <input
           id="session-place"
           className="text-input"
+          dir="auto"
           value={place}
           onChange={(event) => setPlace(event.target.value)}
           maxLength={PLACE_MAX}

@@ -43,7 +43,9 @@ export function EditVolunteers({ volunteers, onRename, onRemove }: EditVolunteer
             </li>
           ) : (
             <li key={volunteer.id} className="edit-row">
-              <span className="edit-name">{volunteer.displayName}</span>
+              <span className="edit-name" dir="auto">
+                {volunteer.displayName}
+              </span>
               <button type="button" className="button" onClick={() => setEditingId(volunteer.id)}>
                 {m('edit')} <span className="visually-hidden">{volunteer.displayName}</span>
               </button>

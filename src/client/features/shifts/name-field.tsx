@@ -22,6 +22,7 @@ export function NameField({ value, onChange, error, autoFocus }: NameFieldProps)
       <input
         id={id}
         className="name-input"
+        dir="auto"
         value={value}
         onChange={(event) => onChange(event.target.value)}
         autoComplete="off"

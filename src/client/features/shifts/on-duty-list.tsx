@@ -19,7 +19,9 @@ export function OnDutyList({ onDuty, now, timeZone }: OnDutyListProps) {
         <ul className="on-duty-list">
           {onDuty.map((entry) => (
             <li key={entry.volunteer.id}>
-              <span className="on-duty-name">{entry.volunteer.displayName}</span>{' '}
+              <span className="on-duty-name" dir="auto">
+                {entry.volunteer.displayName}
+              </span>{' '}
               <span className="on-duty-time">
                 {m('since', { time: localTime(entry.since, timeZone) })} · {formatDuration(now - entry.since, m)}
               </span>

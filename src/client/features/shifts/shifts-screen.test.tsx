@@ -89,6 +89,16 @@ describe('Shifts: adding a volunteer', () => {
 });
 
 describe('Shifts: signing on and off', () => {
+  it('shows a name typed in any script in its own direction, on the tile and in the on-duty list', async () => {
+    await addVolunteer(db, 'أمينة', NOW - 60 * MINUTE);
+    const user = renderShifts();
+    expect(within(addForm()).getByRole('textbox', { name: 'First name or nickname' })).toHaveAttribute('dir', 'auto');
+    await user.click(await tile('Sign on', 'أمينة'));
+    expect(await screen.findByText('أمينة signed on')).toBeInTheDocument();
+    for (const name of [...tiles().querySelectorAll('.volunteer-name'), ...onDutyList().querySelectorAll('.on-duty-name')]) expect(name).toHaveAttribute('dir', 'auto');
+    expect(onDutyList().querySelectorAll('.on-duty-name')).toHaveLength(1);
+  });
+
   it('signs a volunteer on with one tap on their name; Undo signs them back off', async () => {
     await addVolunteer(db, 'Amira', NOW - 60 * MINUTE);
     const user = renderShifts();

@@ -42,7 +42,9 @@ export function VolunteerTiles({ volunteers, onDuty, timeZone, readOnly, loading
                   >
                     {/* The name a screen reader hears starts with what the tap does and keeps the visible text. */}
                     <span className="visually-hidden">{duty ? m('signOff') : m('signOn')}</span>{' '}
-                    <span className="volunteer-name">{volunteer.displayName}</span>{' '}
+                    <span className="volunteer-name" dir="auto">
+                      {volunteer.displayName}
+                    </span>{' '}
                     <span className="tile-detail duty-state">{duty ? m('onDutySince', { time: localTime(duty.since, timeZone) }) : m('offDuty')}</span>
                   </button>
                 </li>
