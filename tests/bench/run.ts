@@ -14,6 +14,7 @@ import { freshTabletPull } from './fresh-pull';
 import { layoutShift } from './layout-shift';
 import { manyTablets } from './many-tablets';
 import { syncAgainstPouchDB } from './pouchdb';
+import { pushProfileResults } from './push-profile';
 import { report, type BenchResult } from './report';
 import { restartTime } from './restart';
 import { scanToCheckIn } from './scan';
@@ -39,6 +40,8 @@ results.push(...(await scanToCheckIn()));
 results.push(...(await yearReportFromServer()));
 // Daybook's push and pull of 20,000 records, then PouchDB's of the same, and the ratios (issue 14).
 results.push(...(await syncAgainstPouchDB()));
+// Where a push's time goes on the server, statement by statement, on PGlite and PostgreSQL.
+results.push(...(await pushProfileResults()));
 results.push(...(await manyTablets()));
 results.push(...(await restartTime()));
 results.push(...multiplesOfFloors(results));

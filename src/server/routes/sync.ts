@@ -2,7 +2,7 @@ import type { FastifyPluginCallback } from 'fastify';
 import { PROTOCOL_VERSION, pullQuery, pullResponse, pushRequest, pushResponse, type PullResponse, type PushResponse } from '../../shared/schema/wire';
 import { deviceOf, requireDevice } from '../auth';
 import { ApiError } from '../errors';
-import { analyseAsRecordsGrow } from '../store/statistics';
+import { analyseWhenPushesPause } from '../store/statistics';
 import type { Store } from '../store/types';
 import type { ChangeFeed } from '../sync/change-feed';
 import { pullPage } from '../sync/pull';
@@ -20,7 +20,11 @@ export interface SyncRouteOptions {
 export function syncRoutes({ store, clock, feed }: SyncRouteOptions): FastifyPluginCallback {
   return (app, _options, done) => {
     const onRequest = requireDevice(store, clock);
-    const pushed = analyseAsRecordsGrow(store);
+    const statistics = analyseWhenPushesPause(store);
+    app.addHook('onClose', (_instance, closed) => {
+      statistics.stop();
+      closed();
+    });
 
     app.post('/sync/push', { onRequest, schema: { response: { 200: pushResponse } } }, async (request): Promise<PushResponse> => {
       // Before the shape: a tablet too old to speak this protocol must be told to update, not
@@ -31,7 +35,7 @@ export function syncRoutes({ store, clock, feed }: SyncRouteOptions): FastifyPlu
       const { ops } = parseInput(pushRequest, request.body, 'body');
       const device = deviceOf(request);
       const { ackedSeq, rejected, changed } = await pushBatch(store, { deviceId: device.id, centreId: device.centreId, ops, now: clock() });
-      pushed(ops.length);
+      statistics.pushed(ops.length);
       // Committed: the centre's waiting pulls read again now.
       if (changed > 0) feed.announce(device.centreId);
       return { ackedSeq, rejected, serverTime: clock() };

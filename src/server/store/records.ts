@@ -139,6 +139,73 @@ export async function upsertRecords(tx: Queryable, centreId: string, records: re
   );
 }
 
+export interface AlongWithChanges {
+  /** The days whose kept totals go (forgetDayFacts), when they are known before the write. */
+  forgetDays?: readonly string[];
+  /** The device's acknowledged seq and last sight (saveAckedSeq), when this push moves them. */
+  ack?: { deviceId: string; ackedSeq: number; now: number };
+  /** PostgreSQL: the channel to NOTIFY with the centre's id, heard by every process at commit (sync/change-feed.ts). */
+  notify?: string;
+}
+
+/**
+ * A push's changed records, numbered and written in one statement: it reserves their cursors
+ * (as takeCursors, under the centre's row lock, so cursors follow commit order), numbers the
+ * records in the order given, inserts those the centre did not hold and updates the others.
+ * `held` says which: the records lockRecords found, locked by this transaction, under the
+ * centre's lock that every writer of records takes (push, erasure, purge), so none can appear
+ * or go in between. An insert without ON CONFLICT skips the speculative insertion, and the
+ * cursors come without a statement of their own; so do the kept totals of the days the push
+ * changed, the device's acknowledged seq and the NOTIFY, when the caller asks (`along`): a
+ * batch's writes are one statement. Returns the first cursor taken.
+ */
+export async function storeChanges(
+  tx: Queryable,
+  centreId: string,
+  records: readonly StoredRecord[],
+  held: (record: RecordKey) => boolean,
+  along: AlongWithChanges = {},
+): Promise<number> {
+  const rows = records.map((record, i) => ({
+    tbl: record.table,
+    id: record.id,
+    fields: record.replica.fields,
+    hlcs: record.replica.hlcs,
+    n: i,
+    held: held(record),
+  }));
+  const [row] = await tx.query<{ first: number }>(
+    `WITH taken AS (
+       UPDATE centres SET last_cursor = last_cursor + $3 WHERE id = $1 RETURNING last_cursor - $3 + 1 AS first
+     ), r AS (
+       SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(tbl text, id text, fields jsonb, hlcs jsonb, n bigint, held boolean)
+     ), inserted AS (
+       INSERT INTO records (centre_id, tbl, id, fields, hlcs, cursor)
+       SELECT $1, r.tbl, r.id, r.fields, r.hlcs, taken.first + r.n FROM r, taken WHERE NOT r.held
+     ), updated AS (
+       UPDATE records t SET fields = r.fields, hlcs = r.hlcs, cursor = taken.first + r.n
+       FROM r, taken WHERE r.held AND t.centre_id = $1 AND t.tbl = r.tbl AND t.id = r.id
+     ), forgotten AS (
+       DELETE FROM day_facts WHERE centre_id = $1 AND day = ANY($4::text[])
+     ), acked AS (
+       UPDATE devices SET acked_seq = greatest(acked_seq, $6), last_seen_at = greatest(last_seen_at, $7) WHERE id = $5
+     )
+     SELECT first, CASE WHEN $8::text IS NOT NULL THEN pg_notify($8, $1) END AS notified FROM taken`,
+    [
+      centreId,
+      JSON.stringify(rows),
+      records.length,
+      [...new Set(along.forgetDays ?? [])],
+      along.ack?.deviceId ?? null,
+      along.ack?.ackedSeq ?? 0,
+      along.ack ? new Date(along.ack.now) : null,
+      along.notify ?? null,
+    ],
+  );
+  if (!row) throw new Error(`no centre ${centreId}`);
+  return row.first;
+}
+
 /** A change's JSON around its id, fields and hlcs: `{"cursor":…,"table":"…","id":"","fields":,"hlcs":},` at most. */
 const CHANGE_OVERHEAD_BYTES = 80;
 

@@ -13,8 +13,7 @@ import {
   rejectionsBetween,
   saveAckedSeq,
   saveRejections,
-  takeCursors,
-  upsertRecords,
+  storeChanges,
   type ChangedRecord,
   type RecordKey,
   type RememberedRejection,
@@ -72,6 +71,7 @@ export async function pushBatch(store: Store, batch: PushBatch): Promise<PushRes
     // lookup that let the request in before this transaction began.
     const { valid: checked, refused } = checkOps(fresh, batch.now, device.role);
     let changedRecords = 0;
+    let acked = false;
     if (checked.length > 0) {
       const centre = await lockCentreForChanges(tx, batch.centreId);
       // Under the centre's lock, so an erasure another tablet is committing is seen (invariant 10).
@@ -83,14 +83,20 @@ export async function pushBatch(store: Store, batch: PushBatch): Promise<PushRes
       const valid = await withoutChangesToPurged(tx, batch.centreId, notPurged, stored, centre.firstKeptDay);
       const changed = mergeAll(stored, valid);
       if (changed.length > 0) {
-        const lastCursor = await takeCursors(tx, batch.centreId, changed.length);
-        const firstCursor = lastCursor - changed.length + 1;
-        const numbered: ChangedRecord[] = changed.map((record, i) => ({ ...record, cursor: firstCursor + i }));
-        await upsertRecords(tx, batch.centreId, numbered);
-        // The kept totals of the days these records were and are on are stale now.
-        await forgetDayFacts(tx, batch.centreId, await daysChanged(tx, batch.centreId, stored, changed));
+        // Numbered in the order of their first change, in the statement that writes them. The
+        // kept totals of the days these records were and are on are stale now: forgotten in the
+        // same statement, unless a participation's day is its session's, read after the write.
+        const held = new Set(stored.map(keyOf));
+        const { days, sessionIds } = dayChanges(stored, changed);
         // Other server processes on this database hear of it at commit (sync/change-feed.ts).
-        if (store.driver === 'postgres') await tx.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, batch.centreId]);
+        const along = {
+          ack: { deviceId: batch.deviceId, ackedSeq: last.seq, now: batch.now },
+          ...(sessionIds.size === 0 && { forgetDays: days }),
+          ...(store.driver === 'postgres' && { notify: CHANGES_CHANNEL }),
+        };
+        await storeChanges(tx, batch.centreId, changed, (record) => held.has(keyOf(record)), along);
+        acked = true;
+        if (sessionIds.size > 0) await forgetDayFacts(tx, batch.centreId, [...days, ...(await sessionDays(tx, batch.centreId, sessionIds))]);
         changedRecords = changed.length;
       }
       if (newlyErased.length > 0) await eraseChildren(tx, batch.centreId, newlyErased);
@@ -98,7 +104,8 @@ export async function pushBatch(store: Store, batch: PushBatch): Promise<PushRes
     refused.sort((a, b) => a.rejection.seq - b.rejection.seq);
     await saveRejections(tx, batch.deviceId, refused.map((refusal) => refusal.rejection));
     // Rejected ops count as processed: the device forgets them and shows the reason instead.
-    await saveAckedSeq(tx, batch.deviceId, last.seq, batch.now);
+    // A batch that changed records moved it in the statement that wrote them.
+    if (!acked) await saveAckedSeq(tx, batch.deviceId, last.seq, batch.now);
     // Read after the merge: the records as this push leaves them, a valid op of the same batch
     // on a refused op's record included.
     return { ackedSeq: last.seq, rejected: await withRecords(tx, batch.centreId, [...replayed, ...refused]), changed: changedRecords };
@@ -234,9 +241,10 @@ async function withoutChangesToPurged(tx: Queryable, centreId: string, ops: read
 
 /**
  * The days whose figures the changed records touch: the day each was on and is on, and for a
- * participation its session's (read after the upsert, so a session of the same batch counts).
+ * participation its session's (sessionDays, read after the write, so a session of the same batch
+ * counts): here the sessions to read.
  */
-async function daysChanged(tx: Queryable, centreId: string, stored: readonly StoredRecord[], changed: readonly Omit<ChangedRecord, 'cursor'>[]): Promise<string[]> {
+function dayChanges(stored: readonly StoredRecord[], changed: readonly Omit<ChangedRecord, 'cursor'>[]): { days: string[]; sessionIds: Set<string> } {
   const before = new Map(stored.map((record) => [keyOf(record), record.replica.fields]));
   const days = new Set<string>();
   const sessionIds = new Set<string>();
@@ -251,14 +259,16 @@ async function daysChanged(tx: Queryable, centreId: string, stored: readonly Sto
       }
     }
   }
-  if (sessionIds.size > 0) {
-    const sessions = await tx.query<{ day: string }>(
-      `SELECT DISTINCT fields->>'day' AS day FROM records WHERE centre_id = $1 AND tbl = 'sessions' AND id = ANY($2::text[]) AND fields ? 'day'`,
-      [centreId, [...sessionIds]],
-    );
-    for (const { day } of sessions) days.add(day);
-  }
-  return [...days];
+  return { days: [...days], sessionIds };
+}
+
+/** The days of these sessions, as this transaction holds them. */
+async function sessionDays(tx: Queryable, centreId: string, sessionIds: ReadonlySet<string>): Promise<string[]> {
+  const sessions = await tx.query<{ day: string }>(
+    `SELECT DISTINCT fields->>'day' AS day FROM records WHERE centre_id = $1 AND tbl = 'sessions' AND id = ANY($2::text[]) AND fields ? 'day'`,
+    [centreId, [...sessionIds]],
+  );
+  return sessions.map(({ day }) => day);
 }
 
 function keyOf(record: RecordKey): string {

@@ -1,8 +1,8 @@
-import { day, describeIssues, epochMs, FIRST_RECORDED_DAY, hlc, LAST_RECORDED_DAY, recordId, typedName, z } from './common';
+import { day, describeIssues, epochMs, FIRST_RECORDED_DAY, hlc, HLC_PATTERN, LAST_RECORDED_DAY, recordId, typedName, z } from './common';
 import { findShapeProblem, type ShapeProblem } from './json-shape';
 import { SIZE_LIMITS, TEXT_LIMITS } from './limits';
 import { SETTING_KEYS, settingSchemas, type SettingKey } from './settings';
-import { opFieldsSchema, tableName, type TableName } from './tables';
+import { opFieldsSchema, TABLE_NAMES, tableName, type TableName } from './tables';
 
 /** Messages of sync-protocol.md, version 1. Types come from these schemas, never written twice. */
 
@@ -86,15 +86,39 @@ export function checkOp(input: unknown): OpCheck {
   // Before any schema: zod's JSON schema recurses, and drops a `__proto__` key from what it returns.
   const shape = findShapeProblem(input, OP_DEPTH);
   if (shape) return { ok: false, message: shapeMessage(shape) };
-  const envelope = opEnvelope.safeParse(input);
-  if (!envelope.success) return { ok: false, message: describeIssues(envelope.error) };
-  const fields = opFieldsSchema(envelope.data.table).safeParse(envelope.data.fields);
+  let data: Op | undefined = plainEnvelope(input);
+  if (!data) {
+    const envelope = opEnvelope.safeParse(input);
+    if (!envelope.success) return { ok: false, message: describeIssues(envelope.error) };
+    data = envelope.data;
+  }
+  const fields = opFieldsSchema(data.table).safeParse(data.fields);
   if (!fields.success) return { ok: false, message: describeIssues(fields.error, 'fields') };
-  if (envelope.data.table === 'settings') {
-    const problem = settingProblem(envelope.data.id, envelope.data.fields);
+  if (data.table === 'settings') {
+    const problem = settingProblem(data.id, data.fields);
     if (problem) return { ok: false, message: problem };
   }
-  return { ok: true, op: { ...envelope.data, fields: fields.data } };
+  return { ok: true, op: { seq: data.seq, table: data.table, id: data.id, hlc: data.hlc, fields: fields.data } };
+}
+
+const TABLES: ReadonlySet<string> = new Set(TABLE_NAMES);
+
+/**
+ * The envelope of an op that opEnvelope accepts without a doubt, read without zod: what nearly
+ * every op of a push is, and zod's parse of it (a copy of the op and of its fields, thrown away
+ * once the table's schema has read them) was a third of a push's checks. Anything else is
+ * undefined and goes to opEnvelope, which accepts or words the problem as before: this only
+ * says yes where opEnvelope says yes, and gives the same seq, table, id, hlc and fields.
+ */
+function plainEnvelope(input: unknown): Op | undefined {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
+  const { seq, table, id, hlc, fields } = input as Record<string, unknown>;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1 || seq > MAX_SEQ) return undefined;
+  if (typeof table !== 'string' || !TABLES.has(table)) return undefined;
+  if (typeof id !== 'string' || id.length < 1 || id.length > 64) return undefined;
+  if (typeof hlc !== 'string' || !HLC_PATTERN.test(hlc)) return undefined;
+  if (typeof fields !== 'object' || fields === null || Object.getPrototypeOf(fields) !== Object.prototype) return undefined;
+  return { seq, table: table as TableName, id, hlc, fields: fields as Record<string, unknown> };
 }
 
 /** The op itself and its `fields` are two levels; a field's value may nest SIZE_LIMITS.valueDepth more. */
@@ -127,11 +151,19 @@ function settingProblem(key: string, fields: Record<string, unknown>): string | 
  */
 const opSeq = z.looseObject({ seq });
 const pushedOp = z.custom<{ seq: number }>().check((payload) => {
+  // What opSeq accepts, without the copy of the whole op that its parse makes and nobody reads.
+  if (hasGoodSeq(payload.value)) return;
   const checked = opSeq.safeParse(payload.value);
   // Already worded and placed (`seq`, under the op's index once the array adds it); zod keeps
   // the input out of a finished issue unless asked, and so does this.
   if (!checked.success) for (const issue of checked.error.issues) payload.issues.push({ ...issue, input: undefined });
 });
+
+function hasGoodSeq(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { seq } = value as { seq?: unknown };
+  return typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 1 && seq <= MAX_SEQ;
+}
 
 /** The push body: its shape is checked as a whole (400), each op on its own (rejected). */
 export const pushRequest = z
