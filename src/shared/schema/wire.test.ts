@@ -137,9 +137,10 @@ describe('pushRequest', () => {
 
 describe('pullQuery', () => {
   it.each([
-    [{}, { cursor: 0, limit: 1000 }],
-    [{ cursor: '42', limit: '5000' }, { cursor: 42, limit: 5000 }],
-    [{ cursor: '0', limit: '1' }, { cursor: 0, limit: 1 }],
+    [{}, { cursor: 0, limit: 1000, wait: 0 }],
+    [{ cursor: '42', limit: '5000' }, { cursor: 42, limit: 5000, wait: 0 }],
+    [{ cursor: '0', limit: '1', wait: '25' }, { cursor: 0, limit: 1, wait: 25 }],
+    [{ cursor: '7', wait: '30' }, { cursor: 7, limit: 1000, wait: 30 }],
   ])('reads %j as %j', (query, expected) => {
     expect(pullQuery.parse(query)).toEqual(expected);
   });
@@ -149,6 +150,9 @@ describe('pullQuery', () => {
     [{ limit: '5001' }, /^limit: /],
     [{ cursor: '-1' }, /^cursor: /],
     [{ cursor: 'abc' }, /^cursor: /],
+    [{ wait: '31' }, /^wait: /],
+    [{ wait: '-1' }, /^wait: /],
+    [{ wait: '2.5' }, /^wait: /],
     [{ cursor: '1.5' }, /^cursor: /],
   ])('rejects %j', (query, message) => {
     const result = pullQuery.safeParse(query);
