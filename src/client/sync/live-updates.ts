@@ -53,7 +53,7 @@ export function startLiveUpdates(options: LiveUpdateOptions): () => void {
     wake();
   };
 
-  const online = () => events?.window.navigator?.onLine !== false && globalThis.navigator?.onLine !== false;
+  const online = () => (events?.window.navigator ?? globalThis.navigator)?.onLine !== false;
   const visible = () => (events ? events.document.visibilityState === 'visible' : true);
   // A sync that ended in anything but success (offline, a busy server, a refused token) leaves
   // the scheduler's backoff in charge; the bell waits for its next success.

@@ -77,9 +77,7 @@ export class ChangeFeed {
 
   /** Anything may have changed (notifications were lost): every waiting pull reads again. */
   announceAll(): void {
-    const sets = [...this.waiting.values()];
-    this.waiting.clear();
-    for (const set of sets) for (const wake of set) wake(true);
+    this.wakeEveryone(true);
   }
 
   /** How many pulls wait now (all centres): what a test checks nothing leaks from. */
@@ -92,9 +90,13 @@ export class ChangeFeed {
   /** The server is stopping: every waiting pull answers its empty page now, not at its timeout. */
   close(): void {
     this.closed = true;
+    this.wakeEveryone(false);
+  }
+
+  private wakeEveryone(changed: boolean): void {
     const sets = [...this.waiting.values()];
     this.waiting.clear();
-    for (const set of sets) for (const wake of set) wake(false);
+    for (const set of sets) for (const wake of set) wake(changed);
   }
 }
 
