@@ -3,7 +3,7 @@ import { uuidv7 } from '../../../shared/ids';
 import type { DaybookDatabase, Stored } from '../core/database';
 import { inWriteTransaction, InvalidWriteError, writeInTransaction } from '../core/write';
 import { assertDayWritable } from './day-guard';
-import { leaveRunningSession, undoSessionChange, type SessionChange } from './sessions';
+import { leaveRunningSession, undoSessionChange, type SessionChange } from './session-leaving';
 import { loadSettings } from './settings';
 
 type Kind = 'in' | 'out';

@@ -8,7 +8,7 @@ import { inWriteTransaction, InvalidWriteError, writeInTransaction } from '../co
 import { assertDayWritable, loadDayClose } from './day-guard';
 import { loadDeviceRole } from './device';
 import { loadOnDuty } from './presence';
-import { leaveRunningSession, undoSessionChange, type SessionChange } from './sessions';
+import { leaveRunningSession, undoSessionChange, type SessionChange } from './session-leaving';
 import { loadSettings } from './settings';
 
 /**

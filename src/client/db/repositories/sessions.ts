@@ -1,12 +1,15 @@
 import { centreDay } from '../../../shared/dates';
 import { participationId, uuidv7 } from '../../../shared/ids';
-import { TEXT_LIMITS, type Fields } from '../../../shared/schema';
+import { TEXT_LIMITS } from '../../../shared/schema';
 import { runningSessionByChild, sessionState, sessionsOfDay, type ParticipationInput } from '../../../shared/sessions';
 import type { DaybookDatabase, Stored } from '../core/database';
 import { inWriteTransaction, InvalidWriteError, writeInTransaction } from '../core/write';
+import { leave, leaveRunningSession, runningParticipationsOf, undoSessionChange, type SessionChange } from './session-leaving';
 import { assertDayWritable } from './day-guard';
 import { loadPresentChildren } from './presence';
 import { loadSettings } from './settings';
+
+export { leaveRunningSession, undoSessionChange, type SessionChange };
 
 /**
  * Activity sessions and who takes part in them. Every action returns what its Undo needs: the
@@ -14,13 +17,6 @@ import { loadSettings } from './settings';
  */
 
 const PLACE_MAX = TEXT_LIMITS.place;
-
-type RecordBefore =
-  | { table: 'sessions'; id: string; fields: Partial<Fields<'sessions'>> }
-  | { table: 'participations'; id: string; fields: Partial<Fields<'participations'>> };
-
-/** What an action changed, for `undoSessionChange`. Empty `before` when it changed nothing. */
-export type SessionChange = { day: string; before: RecordBefore[] };
 
 export type SessionStart = { activity: string; place?: string };
 
@@ -38,29 +34,6 @@ async function runningSession(database: DaybookDatabase, sessionId: string): Pro
   if (!session || session.deleted || session.day === undefined) throw new InvalidWriteError('no-such-session', 'sessionId: no such session on this tablet');
   if (sessionState(session) !== 'running') throw new InvalidWriteError('session-ended', 'sessionId: this session has ended');
   return { ...session, day: session.day };
-}
-
-/** The sessions the child is in now (not left) among the running ones of `day`, other than `exceptSessionId`. */
-async function runningParticipationsOf(database: DaybookDatabase, childId: string, day: string, exceptSessionId?: string): Promise<Stored<'participations'>[]> {
-  const rows = (await database.participations.where('childId').equals(childId).toArray()).filter(
-    (row) => !row.deleted && row.leftAt == null && row.sessionId !== undefined && row.sessionId !== exceptSessionId,
-  );
-  const sessions = await database.sessions.bulkGet(rows.map((row) => row.sessionId!));
-  return rows.filter((_, index) => {
-    const session = sessions[index];
-    return session !== undefined && session.day === day && sessionState(session) === 'running';
-  });
-}
-
-/**
- * Notes when the children left their sessions (their participations stay: they took part), and
- * the previous state for Undo.
- */
-async function leave(database: DaybookDatabase, rows: readonly Stored<'participations'>[], before: RecordBefore[], now: number): Promise<void> {
-  for (const row of rows) {
-    before.push({ table: 'participations', id: row.id, fields: { leftAt: row.leftAt ?? null } });
-    await writeInTransaction(database, 'participations', row.id, { leftAt: now }, { now });
-  }
 }
 
 /** Starts a session of one of the centre's active activity types, today, now. */
@@ -155,35 +128,6 @@ export function endSession(database: DaybookDatabase, sessionId: string, now = D
     const endedAt = Math.max(now, session.startedAt ?? now);
     await writeInTransaction(database, 'sessions', sessionId, { endedAt }, { now });
     return { day: session.day, before: [{ table: 'sessions', id: sessionId, fields: { endedAt: null } }] };
-  });
-}
-
-/**
- * Takes a child out of whatever running session of today they are in (checking a child out
- * does). Joins the caller's transaction when called inside one. Null when they were in none.
- */
-export function leaveRunningSession(database: DaybookDatabase, childId: string, now = Date.now()): Promise<SessionChange | null> {
-  return inWriteTransaction(database, async () => {
-    const { timeZone } = await loadSettings(database);
-    const day = centreDay(now, timeZone);
-    const rows = await runningParticipationsOf(database, childId, day);
-    if (rows.length === 0) return null;
-    await assertDayWritable(database, day);
-    const change: SessionChange = { day, before: [] };
-    await leave(database, rows, change.before, now);
-    return change;
-  });
-}
-
-/** Undo of any action above: puts back every field it wrote, all in one transaction. */
-export function undoSessionChange(database: DaybookDatabase, change: SessionChange, now = Date.now()): Promise<void> {
-  return inWriteTransaction(database, async () => {
-    if (change.before.length === 0) return;
-    await assertDayWritable(database, change.day);
-    for (const record of change.before) {
-      if (record.table === 'sessions') await writeInTransaction(database, 'sessions', record.id, record.fields, { now });
-      else await writeInTransaction(database, 'participations', record.id, record.fields, { now });
-    }
   });
 }
 
