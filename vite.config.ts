@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { LANGUAGES } from './src/client/i18n/languages';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -21,9 +22,13 @@ export default defineConfig({
           // does Today's card scanner (features/today/scan/), fetched after the first screen: one
           // chunk with the camera it shares with the enrol screen, so Today names one file to
           // fetch rather than four (the budget counts those names too).
+          // Each language's sentences are their own chunks (i18n/define-messages.ts), never in these:
+          // a tablet fetches one language. The first screen's two catalogues (the app frame's and
+          // Today's) go together, one file per language.
           groups: [
-            { name: 'today', test: /src[\\/]client[\\/](main\.tsx|app[\\/](?!retention)|features[\\/]today[\\/](?!register-child|scan[\\/]))/ },
-            { name: 'scanner', test: /src[\\/]client[\\/](features[\\/]today[\\/]scan[\\/]|ui[\\/]qr-(scanner|reader))/ },
+            ...LANGUAGES.map((language) => ({ name: `first-screen-${language}`, test: new RegExp(`src[\\/]client[\\/](ui|features[\\/]today)[\\/]messages[\\/]${language}\\.ts$`) })),
+            { name: 'today', test: /src[\\/]client[\\/](main\.tsx|app[\\/](?!retention)|features[\\/]today[\\/](?!register-child|scan[\\/]|messages[\\/]))/ },
+            { name: 'scanner', test: /src[\\/]client[\\/](features[\\/]today[\\/]scan[\\/](?!messages[\\/])|ui[\\/]qr-(scanner|reader)\.)/ },
           ],
         },
       },

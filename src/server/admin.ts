@@ -9,6 +9,9 @@ import { DataDirLocked, lockDataDir, openStore, prepareDataDir, redactDatabaseUr
 import { purgeAll } from './retention';
 import { eraseByCode } from './sync/erasure';
 import { createCentre, findCentre, findDevice, listCentres, listDevices, mintEnrolmentCode, revokeDevice } from './store/accounts';
+import { speakEnglishIssues } from '../shared/schema/english-issues';
+
+speakEnglishIssues();
 
 /**
  * `npm run admin -- <command>` on the server machine (sync-protocol.md "Admin command"): the same

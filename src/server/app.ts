@@ -23,6 +23,10 @@ import { reportRoutes } from './routes/reports';
 import { syncRoutes } from './routes/sync';
 import { ChangeFeed, listenForOtherProcesses } from './sync/change-feed';
 import type { Store } from './store';
+import { speakEnglishIssues } from '../shared/schema/english-issues';
+
+// The 400s quote zod's issues ("ops: Too big…"), in English for every client.
+speakEnglishIssues();
 
 /** Fastify's logger option: a boolean, or pino's options (level, stream...). */
 export type LoggerOption = NonNullable<FastifyServerOptions['logger']>;

@@ -16,6 +16,12 @@ describe('timeFromNow', () => {
     ['7 days after', NOW + 7 * DAY, 'en', 'in 7 days'],
     ['2 h before', NOW - 2 * HOUR, 'fr', 'il y a environ 2 heures'],
     ['1 day after', NOW + DAY, 'fr', 'dans 1 jour'],
+    ['2 h before', NOW - 2 * HOUR, 'ar', 'منذ ساعتين تقريبا'],
+    ['7 days after', NOW + 7 * DAY, 'fa', 'در 7 روز'],
+    // Sorani's phrases are Daybook's own (date-fns has none), on date-fns's rounding.
+    ['2 h before', NOW - 2 * HOUR, 'ckb', 'نزیکەی 2 کاتژمێر لەمەوبەر'],
+    ['7 days after', NOW + 7 * DAY, 'ckb', 'دوای 7 ڕۆژ'],
+    ['20 s before', NOW - 20_000, 'ckb', 'کەمتر لە 1 خولەک لەمەوبەر'],
   ] as const)('%s, in %s: "%s"', (_case, at, language, words) => {
     expect(timeFromNow(at, NOW, language)).toBe(words);
   });

@@ -1,7 +1,7 @@
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { issueCode } from '../../src/shared/codes';
 import { newTablet } from './support/harness';
+import { layoutProblems } from './support/layout';
 import { browserAndServer } from './support/suite';
 
 const suite = browserAndServer();
@@ -12,34 +12,6 @@ const VIEWPORTS = [
   { name: 'phone, portrait', width: 390, height: 844 },
 ];
 const SCREENS = ['Today', 'Sessions', 'Shifts', 'Close day', 'Summary', 'Children', 'Tablets', 'Settings'];
-
-type Problem = string;
-
-/** Controls smaller than 48 px either way, text under 16 px, and anything wider than the screen. */
-async function layoutProblems(page: Page): Promise<Problem[]> {
-  return page.evaluate(() => {
-    const problems: string[] = [];
-    const visible = (element: Element) => {
-      const box = element.getBoundingClientRect();
-      const style = getComputedStyle(element);
-      return box.width > 0 && box.height > 0 && style.visibility !== 'hidden' && !element.closest('.visually-hidden, .skip-link');
-    };
-    const describe = (element: Element) =>
-      `${element.tagName.toLowerCase()}${element.className ? `.${String(element.className).split(' ').join('.')}` : ''} "${(element.textContent ?? '').trim().slice(0, 30)}"`;
-    for (const control of document.querySelectorAll('button, a[href], input:not([type=hidden]), select, textarea, summary')) {
-      if (!visible(control)) continue;
-      const box = control.getBoundingClientRect();
-      if (box.width < 47.5 || box.height < 47.5) problems.push(`target ${Math.round(box.width)}x${Math.round(box.height)}: ${describe(control)}`);
-    }
-    for (const element of document.querySelectorAll('main *, header *')) {
-      if (!visible(element) || !element.childNodes.length) continue;
-      const ownText = [...element.childNodes].some((node) => node.nodeType === Node.TEXT_NODE && (node.textContent ?? '').trim());
-      if (ownText && parseFloat(getComputedStyle(element).fontSize) < 16) problems.push(`text ${getComputedStyle(element).fontSize}: ${describe(element)}`);
-    }
-    if (document.documentElement.scrollWidth > window.innerWidth + 1) problems.push(`page ${document.documentElement.scrollWidth}px wide on a ${window.innerWidth}px screen`);
-    return problems;
-  });
-}
 
 describe('touch first, on a tablet either way up and on a phone', () => {
   it('keeps every control at least 48 px, text at least 16 px, and nothing wider than the screen, on every screen', async () => {

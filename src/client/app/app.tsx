@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import { useDeviceRole } from '../db/hooks/access';
-import { useT } from '../i18n/i18n';
+import { useUiMessages } from '../ui/messages';
 import { Link, usePath } from './router';
 import { SCREENS } from './screens';
 import { markFirstScreenDrawn, useAfterFirstScreen } from '../ui/first-screen';
@@ -13,7 +13,7 @@ const UpdatePrompt = lazy(() => import('../pwa/update-prompt').then((module) => 
 const CodeClashAlert = lazy(() => import('../features/children/code-clash-alert').then((module) => ({ default: module.CodeClashAlert })));
 
 export function App() {
-  const t = useT();
+  const t = useUiMessages();
   const path = usePath();
   const idle = useAfterFirstScreen();
   const screen = SCREENS.find((candidate) => candidate.path === path);
@@ -81,7 +81,7 @@ export function App() {
 }
 
 function NotFound() {
-  const t = useT();
+  const t = useUiMessages();
   return (
     <section className="panel">
       <h1>{t('notFoundTitle')}</h1>

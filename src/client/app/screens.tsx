@@ -1,5 +1,5 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
-import type { MessageKey } from '../i18n/en';
+import type { UiMessageKey } from '../ui/messages';
 import { TodayScreen } from '../features/today/today-screen';
 import { Link } from './router';
 
@@ -10,7 +10,7 @@ import { Link } from './router';
  */
 export type Screen = {
   path: string;
-  title: MessageKey;
+  title: UiMessageKey;
   component: ComponentType | LazyExoticComponent<ComponentType>;
   /** Shown in the navigation bar; the connection screen is reached from the sync status. */
   inNav: boolean;

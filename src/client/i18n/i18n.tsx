@@ -1,26 +1,45 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { en, type MessageKey } from './en';
-import { fr } from './fr';
+import { createContext, startTransition, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { LANGUAGES, type Language } from './languages';
+import { loadLocaleData } from './locale';
 
-export type Language = 'en' | 'fr';
-export const LANGUAGES: readonly Language[] = ['en', 'fr'];
-const catalogues: Record<Language, Record<MessageKey, string>> = { en, fr };
+export { LANGUAGES, type Language };
+
+/** Each language by its own name, so someone who cannot read the current one still finds theirs. */
+export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', fr: 'Français', ar: 'العربية', ckb: 'کوردی (سۆرانی)', fa: 'فارسی' };
+
+/** Arabic, Sorani and Persian are written right to left; the page's direction follows the language. */
+export function directionOf(language: Language): 'ltr' | 'rtl' {
+  return language === 'ar' || language === 'ckb' || language === 'fa' ? 'rtl' : 'ltr';
+}
+
 const STORAGE_KEY = 'daybook.language';
 
-export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
-
-/** Fills `{name}` placeholders. A missing value stays visible rather than vanishing. */
-export function format(template: string, values: Record<string, string | number> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
 
-function initialLanguage(): Language {
+/**
+ * The tablet's language: the one chosen in Settings, else the first of the browser's languages
+ * Daybook speaks ("ar-IQ" is Arabic, "ckb-IR" Sorani), else English.
+ */
+export function initialLanguage(): Language {
   const saved = globalThis.localStorage?.getItem(STORAGE_KEY);
-  if (saved === 'en' || saved === 'fr') return saved;
-  return globalThis.navigator?.language?.toLowerCase().startsWith('fr') ? 'fr' : 'en';
+  if (isLanguage(saved)) return saved;
+  const preferred = globalThis.navigator?.languages?.length ? globalThis.navigator.languages : [globalThis.navigator?.language ?? 'en'];
+  for (const tag of preferred) {
+    const base = tag.toLowerCase().split('-')[0];
+    if (isLanguage(base)) return base;
+  }
+  return 'en';
 }
 
-type I18n = { language: Language; setLanguage: (language: Language) => void; t: Translate };
+/** Gives the page the language's tag and direction: screen readers pick their voice from it. */
+export function applyDocumentLanguage(language: Language): void {
+  document.documentElement.lang = language;
+  document.documentElement.dir = directionOf(language);
+}
+
+type I18n = { language: Language; setLanguage: (language: Language) => void };
 const I18nContext = createContext<I18n | null>(null);
 
 /** The device's language: a per-tablet choice, kept in localStorage, not synced. */
@@ -28,16 +47,11 @@ export function I18nProvider({ children, language: fixed }: { children: ReactNod
   const [language, setLanguageState] = useState<Language>(() => fixed ?? initialLanguage());
   const setLanguage = useCallback((next: Language) => {
     globalThis.localStorage?.setItem(STORAGE_KEY, next);
-    setLanguageState(next);
+    // A transition: the screen stays in the old language while the new one's sentences load.
+    void loadLocaleData(next).then(() => startTransition(() => setLanguageState(next)));
   }, []);
-  useEffect(() => {
-    // Screen readers pick their voice from the page's language.
-    document.documentElement.lang = language;
-  }, [language]);
-  const value = useMemo<I18n>(() => {
-    const catalogue = catalogues[language];
-    return { language, setLanguage, t: (key, values) => format(catalogue[key], values) };
-  }, [language, setLanguage]);
+  useEffect(() => applyDocumentLanguage(language), [language]);
+  const value = useMemo<I18n>(() => ({ language, setLanguage }), [language, setLanguage]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 
@@ -45,8 +59,4 @@ export function useI18n(): I18n {
   const i18n = useContext(I18nContext);
   if (!i18n) throw new Error('useI18n needs an <I18nProvider> above it');
   return i18n;
-}
-
-export function useT(): Translate {
-  return useI18n().t;
 }

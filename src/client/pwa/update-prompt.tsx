@@ -1,12 +1,12 @@
 import { useEffect, useSyncExternalStore } from 'react';
-import { useT } from '../i18n/i18n';
+import { useUiMessages } from '../ui/messages';
 import { updateStore } from './update-store';
 
 const OFFLINE_READY_MS = 6000;
 
 /** Offers a waiting new version; never forces it. */
 export function UpdatePrompt() {
-  const t = useT();
+  const t = useUiMessages();
   const { updateReady, offlineReady } = useSyncExternalStore(updateStore.subscribe, updateStore.get, updateStore.get);
 
   useEffect(() => {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { InvalidWriteError } from '../db/core/write';
 import { useI18n } from '../i18n/i18n';
-import { useActionMessages } from './messages';
+import { useUiMessages } from './messages';
 
 /**
  * The one way a screen takes an action (product.md: every action shows a confirmation you can
@@ -55,7 +55,7 @@ export type Actions = {
 };
 
 export function useActions(): Actions {
-  const m = useActionMessages();
+  const m = useUiMessages();
   const { language } = useI18n();
   const [notice, setNotice] = useState<Notice | null>(null);
   const counter = useRef(0);
@@ -148,7 +148,7 @@ export function useActions(): Actions {
  * nothing moves under a finger when it appears (a tap aimed at one child never lands on another).
  */
 export function ActionNotice({ actions }: { actions: Actions }) {
-  const m = useActionMessages();
+  const m = useUiMessages();
   const { notice } = actions;
   // The live region stays in the page so screen readers announce each new text.
   return (

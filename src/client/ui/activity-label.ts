@@ -10,6 +10,9 @@ import { useI18n, type Language } from '../i18n/i18n';
 const DEFAULT_NAMES: Record<Language, Record<string, string>> = {
   en: Object.fromEntries(DEFAULT_SETTINGS.activityTypes.map((type) => [type.id, type.label])),
   fr: { art: 'Arts plastiques', football: 'Football', music: 'Musique', reading: 'Lecture', games: 'Jeux', 'free-play': 'Jeu libre' },
+  ar: { art: 'رسم وأشغال يدوية', football: 'كرة القدم', music: 'موسيقى', reading: 'قراءة', games: 'ألعاب', 'free-play': 'لعب حر' },
+  ckb: { art: 'هونەر', football: 'تۆپی پێ', music: 'مۆسیقا', reading: 'خوێندنەوە', games: 'یاری', 'free-play': 'یاری ئازاد' },
+  fa: { art: 'نقاشی و کاردستی', football: 'فوتبال', music: 'موسیقی', reading: 'کتاب‌خوانی', games: 'بازی', 'free-play': 'بازی آزاد' },
 };
 const ENGLISH_DEFAULTS = DEFAULT_NAMES.en;
 

@@ -1,20 +1,24 @@
 import { useMemo } from 'react';
 import { AGE_BANDS, type AgeBand, type Gender } from '../../shared/schema';
-import { useI18n, type Translate } from '../i18n/i18n';
+import { useI18n } from '../i18n/i18n';
+import { fallbackNames, formatLocale } from '../i18n/locale';
+import { useUiMessages, type UiMessages } from './messages';
 import { ChoiceGroup, ToggleGroup } from './choice-group';
 
 /** Languages most often spoken at the centre; the full list comes with the settings screen. */
 export const COMMON_LANGUAGES = ['ar', 'ckb', 'kmr', 'fa', 'ps', 'ti', 'am', 'so', 'ur', 'en', 'fr'] as const;
 
-export const genderLabel = (gender: Gender, t: Translate): string =>
+export const genderLabel = (gender: Gender, t: UiMessages): string =>
   ({ girl: t('genderGirl'), boy: t('genderBoy'), other: t('genderOther'), unspecified: t('genderUnspecified') })[gender];
 
-/** A language's name in the tablet's language ("Arabic", "arabe"), its code when the browser has no name. */
+/** A language's name in the tablet's language ("Arabic", "arabe", "عەرەبی"), its code when nobody has a name for it. */
 export function useLanguageName(): (code: string) => string {
   const { language } = useI18n();
   return useMemo(() => {
-    const names = new Intl.DisplayNames([language], { type: 'language', fallback: 'code' });
-    return (code: string) => names.of(code) ?? code;
+    const names = new Intl.DisplayNames([formatLocale(language)], { type: 'language', fallback: 'code' });
+    // Sorani's own names where the browser has none (it would answer in English).
+    const own = fallbackNames(language)?.languages ?? {};
+    return (code: string) => own[code] ?? names.of(code) ?? code;
   }, [language]);
 }
 
@@ -31,7 +35,7 @@ type ChildProfileFieldsProps = {
 
 /** What a child's record holds besides the code: age band, gender, languages. Never a name. */
 export function ChildProfileFields({ ageBand, gender, languages, onAgeBand, onGender, onLanguages, missing }: ChildProfileFieldsProps) {
-  const { t } = useI18n();
+  const t = useUiMessages();
   const languageName = useLanguageName();
   // Languages the record already holds stay offered, even when not among the common ones.
   const languageChoices = [...new Set([...COMMON_LANGUAGES, ...languages])].map((value) => ({ value, label: languageName(value) }));

@@ -5,24 +5,11 @@ import { defineMessages } from '../i18n/define-messages';
 import { leadLock, useLeadAccess } from './lead-lock';
 
 export const useLeadGateMessages = defineMessages({
-  en: {
-    lockedTitle: 'Lead’s PIN',
-    lockedHint: 'This tablet has not been used for a while. The lead types their PIN to go on.',
-    pinLabel: 'PIN',
-    unlock: 'Unlock',
-    wrongPin: 'That PIN is not right.',
-    waitPin: 'Too many wrong PINs. Wait a minute, then try again.',
-    forgotPin: 'Forgot the PIN? Connect this tablet to the server again with a lead’s code: that removes it.',
-  },
-  fr: {
-    lockedTitle: 'Code PIN de la personne responsable',
-    lockedHint: 'Cette tablette n’a pas servi depuis un moment. La personne responsable tape son code PIN pour continuer.',
-    pinLabel: 'Code PIN',
-    unlock: 'Déverrouiller',
-    wrongPin: 'Ce code PIN n’est pas le bon.',
-    waitPin: 'Trop de codes faux. Attendez une minute, puis réessayez.',
-    forgotPin: 'Code PIN oublié ? Connectez à nouveau cette tablette au serveur avec un code de responsable : cela le retire.',
-  },
+  en: () => import('./lead-gate-messages/en'),
+  fr: () => import('./lead-gate-messages/fr'),
+  ar: () => import('./lead-gate-messages/ar'),
+  ckb: () => import('./lead-gate-messages/ckb'),
+  fa: () => import('./lead-gate-messages/fa'),
 });
 
 /**

@@ -12,26 +12,11 @@ import './qr-scanner.css';
 export { canScanQr, useCanScanQr } from './can-scan-qr';
 
 export const useQrScannerMessages = defineMessages({
-  en: {
-    cameraLabel: 'What the camera sees',
-    looking: 'Hold the QR code in front of the camera.',
-    stop: 'Stop the camera',
-    denied: 'This tablet may not use its camera here. Allow the camera for Daybook in the browser’s settings, or type the code.',
-    noCamera: 'This tablet has no camera that Daybook can use. Type the code instead.',
-    failed: 'The camera could not start. Type the code instead.',
-    noReader: 'The QR code reader could not load. Type the code instead.',
-    unreadable: 'A QR code is in view but cannot be read. Hold it still and flat, in good light, or type the code.',
-  },
-  fr: {
-    cameraLabel: 'Ce que voit l’appareil photo',
-    looking: 'Tenez le QR code devant l’appareil photo.',
-    stop: 'Arrêter l’appareil photo',
-    denied: 'Cette tablette n’a pas le droit d’utiliser son appareil photo ici. Autorisez-le pour Daybook dans les réglages du navigateur, ou tapez le code.',
-    noCamera: 'Cette tablette n’a pas d’appareil photo utilisable par Daybook. Tapez plutôt le code.',
-    failed: 'L’appareil photo n’a pas pu démarrer. Tapez plutôt le code.',
-    noReader: 'Le lecteur de QR code n’a pas pu se charger. Tapez plutôt le code.',
-    unreadable: 'Un QR code est visible mais ne peut pas être lu. Tenez-le immobile et à plat, bien éclairé, ou tapez le code.',
-  },
+  en: () => import('./qr-scanner-messages/en'),
+  fr: () => import('./qr-scanner-messages/fr'),
+  ar: () => import('./qr-scanner-messages/ar'),
+  ckb: () => import('./qr-scanner-messages/ckb'),
+  fa: () => import('./qr-scanner-messages/fa'),
 });
 
 type CameraProblem = 'denied' | 'noCamera' | 'failed' | 'noReader';

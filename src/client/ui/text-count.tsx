@@ -1,9 +1,4 @@
-import { defineMessages } from '../i18n/define-messages';
-
-const useCountMessages = defineMessages({
-  en: { count: '{n} of {max} characters', full: '{n} of {max} characters: that is the most' },
-  fr: { count: '{n} sur {max} caractères', full: '{n} sur {max} caractères : c’est le maximum' },
-});
+import { useUiMessages } from './messages';
 
 /**
  * How much of a long field's room is used ("312 of 500 characters"), so its limit never comes as
@@ -11,10 +6,10 @@ const useCountMessages = defineMessages({
  * announcement per key press would drown the reader).
  */
 export function TextCount({ id, length, max }: { id: string; length: number; max: number }) {
-  const m = useCountMessages();
+  const m = useUiMessages();
   return (
     <p id={id} className={`hint text-count${length >= max ? ' full' : ''}`}>
-      {m(length >= max ? 'full' : 'count', { n: length, max })}
+      {m(length >= max ? 'characterCountFull' : 'characterCount', { n: length, max })}
     </p>
   );
 }

@@ -1,10 +1,8 @@
 import * as z from 'zod/mini';
-import { en } from 'zod/locales';
 
 // zod/mini rather than zod's classic API: the same zod 4, but tree-shakeable, which keeps the
 // tablet's first load inside its budget (about 10 KB instead of 45 KB gzipped). Mini ships no
-// messages, so English is loaded here; the tablet shows its own translated messages anyway.
-z.config(en());
+// messages: english-issues.ts gives them, on the server at start and on the tablet after Today.
 
 export { z };
 

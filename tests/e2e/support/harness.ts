@@ -71,10 +71,11 @@ export async function serviceWorkerReady(page: Page): Promise<void> {
  * must see every request of the app with `context.route` may block the service worker: Playwright
  * does not route what a service worker answers itself (today's answers no /api request).
  */
-export async function newTablet(browser: Browser, options: { serviceWorkers?: 'allow' | 'block' } = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function newTablet(browser: Browser, options: { serviceWorkers?: 'allow' | 'block'; locale?: string } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
-    locale: 'en-GB',
+    // The browser's language, which a tablet's Daybook speaks until one is chosen in Settings.
+    locale: options.locale ?? 'en-GB',
     timezoneId: 'Europe/Paris',
     serviceWorkers: options.serviceWorkers ?? 'allow',
   });

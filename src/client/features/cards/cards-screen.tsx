@@ -115,8 +115,7 @@ function Preview({ codes, layout, centreName }: { codes: readonly string[]; layo
   const m = useCardsMessages();
   const id = useId();
   const pages = sheetsOf(codes, layout).length;
-  const many = layout === 'cards' ? m('cardsMany', { n: codes.length }) : m('labelsMany', { n: codes.length });
-  const one = layout === 'cards' ? m('cardsOne') : m('labelsOne');
+  const cards = m(layout === 'cards' ? 'cardsMany' : 'labelsMany', { n: codes.length });
   return (
     <section className="card-preview" aria-labelledby={`${id}-title`}>
       <div className="no-print">
@@ -125,7 +124,7 @@ function Preview({ codes, layout, centreName }: { codes: readonly string[]; layo
           <p>{m('previewNothing')}</p>
         ) : (
           <>
-            <p className="preview-count">{m('previewCount', { cards: codes.length === 1 ? one : many, pages: pages === 1 ? m('pagesOne') : m('pagesMany', { n: pages }) })}</p>
+            <p className="preview-count">{m('previewCount', { cards, pages: m('pagesMany', { n: pages }) })}</p>
             <p className="hint">{m('printHint')}</p>
             <div className="actions">
               <button type="button" className="button primary" onClick={() => globalThis.print()}>

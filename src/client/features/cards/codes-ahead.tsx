@@ -77,7 +77,7 @@ export function CodesAhead({ scheme, timeZone, batches, shownBatchId, onShow, on
         />
         <div className="actions">
           <button type="submit" className="button primary" disabled={busy}>
-            {count === 1 ? m('issueOne') : m('issue', { n: count ?? typed })}
+            {m('issue', { n: count ?? typed })}
           </button>
         </div>
       </form>
@@ -88,7 +88,7 @@ export function CodesAhead({ scheme, timeZone, batches, shownBatchId, onShow, on
             {batches.map((batch) => (
               <li key={batch.id} className="reserved-batch">
                 <div>
-                  <h3>{m(batch.issued === 1 ? 'batchTitleOne' : 'batchTitle', { day: formatDay(centreDay(batch.reservedAt, timeZone), language), time: localTime(batch.reservedAt, timeZone), n: batch.issued })}</h3>
+                  <h3>{m('batchTitle', { day: formatDay(centreDay(batch.reservedAt, timeZone), language), time: localTime(batch.reservedAt, timeZone), n: batch.issued })}</h3>
                   <p className="hint">{batch.waiting.length === 0 ? m('batchAllGiven') : m('batchWaiting', { n: batch.waiting.length })}</p>
                   {batch.waiting.length > 0 && (
                     <p className="reserved-codes" translate="no">

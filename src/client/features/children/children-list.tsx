@@ -2,8 +2,8 @@ import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'r
 import { formatCodeForReading, normaliseCode, type CodeScheme } from '../../../shared/codes';
 import type { ChildListEntry } from '../../db/repositories/child-records';
 import { useChildList, useLastVisits } from '../../db/hooks/child-records';
-import { useI18n, useT } from '../../i18n/i18n';
-import { formatLocale } from '../../i18n/locale';
+import { useI18n } from '../../i18n/i18n';
+import { useUiMessages } from '../../ui/messages';
 import { genderLabel, useLanguageName } from '../../ui/child-profile-fields';
 import { formatShortDay } from '../../ui/format-day';
 import { useChildrenMessages } from './messages';
@@ -36,7 +36,6 @@ type ChildrenListProps = {
 
 export function ChildrenList({ typed, scheme, onOpen }: ChildrenListProps) {
   const m = useChildrenMessages();
-  const locale = formatLocale(useI18n().language);
   const titleId = useId();
   const children = useChildList();
   const filter = useDeferredValue(typed);
@@ -77,8 +76,8 @@ export function ChildrenList({ typed, scheme, onOpen }: ChildrenListProps) {
         {children.length === 0
           ? m('listEmpty')
           : filter.trim() === ''
-            ? m('listCount', { n: children.length.toLocaleString(locale) })
-            : m('listMatching', { n: shown.length.toLocaleString(locale), total: children.length.toLocaleString(locale) })}
+            ? m('listCount', { n: children.length })
+            : m('listMatching', { n: shown.length, total: children.length })}
       </p>
       {shown.length > 0 && (
         <div ref={viewport} className="children-list-viewport" tabIndex={-1}>
@@ -97,7 +96,7 @@ type ChildRowProps = { child: ChildListEntry; index: number; setSize: number; la
 
 function ChildRow({ child, index, setSize, lastVisit, onOpen }: ChildRowProps) {
   const m = useChildrenMessages();
-  const t = useT();
+  const t = useUiMessages();
   const { language } = useI18n();
   const languageName = useLanguageName();
   const code = formatCodeForReading(child.code);

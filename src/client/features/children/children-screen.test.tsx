@@ -294,7 +294,7 @@ describe('Children: the list of every child', () => {
       await user.type(field, character);
       const sofar = typed.slice(0, i + 1);
       const matching = codes.filter((code) => code.includes(sofar.replace(/\s/g, '').toUpperCase())).length;
-      if (matching < 3000) expect(await screen.findByText(`${matching.toLocaleString()} of 3,000 children have a code with what you typed.`)).toBeInTheDocument();
+      if (matching < 3000) expect(await screen.findByText(`${matching.toLocaleString('en-GB')} of 3,000 children ${matching === 1 ? 'has' : 'have'} a code with what you typed.`)).toBeInTheDocument();
     }
     const row = await within(list).findByRole('button', { name: new RegExp(`^${formatCodeForReading(wanted)}`) });
     expect(within(list).getAllByRole('listitem')).toHaveLength(1);

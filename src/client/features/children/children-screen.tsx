@@ -10,7 +10,7 @@ import { giveNewCode, keepAsSameChild, undoNewCode, undoSameChild, type Registra
 import { useDeviceRole } from '../../db/hooks/access';
 import { useChildDetail, useCodeClashes } from '../../db/hooks/child-records';
 import { useCentreSettings } from '../../db/hooks/settings';
-import { useT } from '../../i18n/i18n';
+import { useUiMessages } from '../../ui/messages';
 import { ActionNotice, useActions } from '../../ui/actions';
 import { LeadGate } from '../../ui/lead-gate';
 import { PlainLink, type LinkComponent } from '../../ui/plain-link';
@@ -32,7 +32,7 @@ const CARDS_PATH = '/cards';
  */
 export function ChildrenScreen({ link: Link = PlainLink }: { link?: LinkComponent }) {
   const m = useChildrenMessages();
-  const t = useT();
+  const t = useUiMessages();
   const role = useDeviceRole();
   const settings = useCentreSettings();
   const clashes = useCodeClashes();

@@ -18,7 +18,7 @@ export function CodeClashAlert({ link: Link }: { link: LinkComponent }) {
   if (role !== 'lead' || !clashes || clashes.length === 0) return null;
   return (
     <p className="code-clash-alert" role="alert">
-      <span>{clashes.length === 1 ? m('alertOne') : m('alertMany', { n: clashes.length })}</span>{' '}
+      <span>{m('alertMany', { n: clashes.length })}</span>{' '}
       <Link to={CHILDREN_PATH} className="button">
         {m('alertLink')}
       </Link>

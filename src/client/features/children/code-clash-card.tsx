@@ -5,6 +5,7 @@ import { localTime } from '../../../shared/dates';
 import type { Gender } from '../../../shared/schema';
 import type { RegistrationView } from '../../db/repositories/code-clashes';
 import { useI18n } from '../../i18n/i18n';
+import { useUiMessages } from '../../ui/messages';
 import { genderLabel, useLanguageName } from '../../ui/child-profile-fields';
 import { formatDay } from '../../ui/format-day';
 import { useChildrenMessages } from './messages';
@@ -19,7 +20,8 @@ type CodeClashCardProps = {
 /** One code that reached two (or more) children: each registration as a card, and the lead's two answers. */
 export function CodeClashCard({ clash, timeZone, onNewCode, onSameChild }: CodeClashCardProps) {
   const m = useChildrenMessages();
-  const { t, language } = useI18n();
+  const { language } = useI18n();
+  const t = useUiMessages();
   const languageName = useLanguageName();
   const titleId = useId();
   return (
@@ -35,7 +37,7 @@ export function CodeClashCard({ clash, timeZone, onNewCode, onSameChild }: CodeC
               <p className="clash-profile">{profile}</p>
               <p>{registered}</p>
               <p className="hint">
-                {registration.visits === 0 ? m('visitsNone') : registration.visits === 1 ? m('visitsOne') : m('visitsMany', { n: registration.visits })}
+                {registration.visits === 0 ? m('visitsNone') : m('visitsMany', { n: registration.visits })}
               </p>
               <div className="actions">
                 {/* The name starts with the words on the button, and says which child it is for. */}

@@ -47,12 +47,8 @@ export function CloseDayScreen() {
   const days = [...new Set([today, ...(chosen ? [chosen] : []), ...(earlier ?? [])])].sort().reverse();
   /** "Day closed at 18:00: 2 children checked out, 1 volunteer signed off." Only what happened. */
   const closedNotice = (closing: DayClosing, time: string) => {
-    const count = (n: number, one: Parameters<typeof m>[0], many: Parameters<typeof m>[0]) => (n === 0 ? [] : [n === 1 ? m(one) : m(many, { n })]);
-    const what = [
-      ...count(closing.checkedOut.length, 'childOut', 'childrenOut'),
-      ...count(closing.signedOff.length, 'volunteerOff', 'volunteersOff'),
-      ...count(closing.endedSessions.length, 'sessionEnded', 'sessionsEnded'),
-    ];
+    const count = (n: number, key: Parameters<typeof m>[0]) => (n === 0 ? [] : [m(key, { n })]);
+    const what = [...count(closing.checkedOut.length, 'childrenOut'), ...count(closing.signedOff.length, 'volunteersOff'), ...count(closing.endedSessions.length, 'sessionsEnded')];
     return what.length === 0 ? m('closedNoticeEmpty', { time }) : m('closedNotice', { time, what: what.join(', ') });
   };
 

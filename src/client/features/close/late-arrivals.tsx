@@ -13,13 +13,13 @@ type LateArrivalsProps = {
 };
 
 type Key = Parameters<CloseMessages>[0];
-const COUNTS: [LateArrivalView['kind'], Key, Key][] = [
-  ['check-in', 'lateCheckIn', 'lateCheckIns'],
-  ['check-out', 'lateCheckOut', 'lateCheckOuts'],
-  ['sign-on', 'lateSignOn', 'lateSignOns'],
-  ['sign-off', 'lateSignOff', 'lateSignOffs'],
-  ['session', 'lateSession', 'lateSessions'],
-  ['participant', 'lateParticipant', 'lateParticipants'],
+const COUNTS: [LateArrivalView['kind'], Key][] = [
+  ['check-in', 'lateCheckIns'],
+  ['check-out', 'lateCheckOuts'],
+  ['sign-on', 'lateSignOns'],
+  ['sign-off', 'lateSignOffs'],
+  ['session', 'lateSessions'],
+  ['participant', 'lateParticipants'],
 ];
 
 /**
@@ -30,9 +30,9 @@ export function LateArrivals({ arrivals, timeZone, activityLabel, onClear }: Lat
   const m = useCloseMessages();
   const titleId = useId();
   if (arrivals.length === 0) return null;
-  const what = COUNTS.flatMap(([kind, one, many]) => {
+  const what = COUNTS.flatMap(([kind, key]) => {
     const n = arrivals.filter((arrival) => arrival.kind === kind).length;
-    return n === 0 ? [] : [n === 1 ? m(one) : m(many, { n })];
+    return n === 0 ? [] : [m(key, { n })];
   });
   const code = (value: string | null) => (value === null ? m('unknownChild') : formatCodeForReading(value));
   const line = (arrival: LateArrivalView): string => {

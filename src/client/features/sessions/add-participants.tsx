@@ -79,7 +79,7 @@ export function AddParticipants({ activity, candidates, onAdd, onCancel }: AddPa
       <div className="actions">
         {candidates.length > 0 && (
           <button type="submit" className="button primary" disabled={busy}>
-            {chosen.size === 1 ? m('addSelectedOne') : chosen.size > 1 ? m('addSelectedMany', { n: chosen.size }) : m('addChildren')}
+            {chosen.size > 0 ? m('addSelectedMany', { n: chosen.size }) : m('addChildren')}
           </button>
         )}
         <button type="button" className="button" onClick={onCancel}>

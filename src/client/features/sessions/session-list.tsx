@@ -10,7 +10,7 @@ type SessionListProps = {
 };
 
 export function childrenCount(m: SessionsMessages, n: number): string {
-  return n === 1 ? m('childrenOne') : m('childrenMany', { n });
+  return m('childrenMany', { n });
 }
 
 /** "Started 10:05 · Running" or "Started 10:05 · Ended 11:30". */

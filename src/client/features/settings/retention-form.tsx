@@ -31,7 +31,7 @@ export function RetentionForm({ stored, readOnly, save }: RetentionFormProps) {
       return;
     }
     setError(null);
-    const confirmation = parsed.data === 1 ? m('retentionSavedOne') : m('retentionSaved', { n: parsed.data });
+    const confirmation = m('retentionSaved', { n: parsed.data });
     if (await save('retentionMonths', parsed.data, confirmation)) setDraft(null);
   };
 

@@ -1,14 +1,11 @@
 import { useEffect, useId, useRef } from 'react';
 import { useEnrolment } from '../../db/hooks/enrolment';
-import { LANGUAGES, useI18n, type Language } from '../../i18n/i18n';
+import { LANGUAGE_NAMES, LANGUAGES, useI18n, type Language } from '../../i18n/i18n';
 import type { Confirmation } from '../../ui/actions';
 import { ChoiceGroup } from '../../ui/choice-group';
 import { useSettingsMessages } from './messages';
 
 type Confirm = (confirmation: Confirmation) => void;
-
-/** Each language by its own name, so someone who cannot read the current one still finds theirs. */
-const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', fr: 'Français' };
 
 /** The tablet's language: applies at once, kept on this tablet only. */
 export function LanguageSection({ confirm }: { confirm: Confirm }) {

@@ -49,7 +49,7 @@ export function RefusedChanges({ rejections, total }: RefusedChangesProps) {
   if (total === 0) return null;
   return (
     <details className="sync-refused">
-      <summary>{total === 1 ? m('refusedOne') : m('refusedMany', { n: total })}</summary>
+      <summary>{m('refusedMany', { n: total })}</summary>
       <div className="sync-refused-body">
         <p className="hint">{m('refusedHint')}</p>
         <ul className="sync-refused-list">

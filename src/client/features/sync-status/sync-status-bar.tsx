@@ -2,7 +2,7 @@ import type { ComponentType, ReactNode } from 'react';
 import { centreDay, localTime } from '../../../shared/dates';
 import { useCentreSettings, useNow } from '../../db/hooks/settings';
 import { useI18n } from '../../i18n/i18n';
-import { formatLocale } from '../../i18n/locale';
+import { formatDayMonth, formatWhile } from '../../ui/format-day';
 import { useSyncStatus, type SyncState } from '../../sync/status';
 import { useSyncStatusMessages, type SyncStatusMessages } from './messages';
 import { RefusedChanges } from './refused-changes';
@@ -66,7 +66,7 @@ export function SyncStatusBar({ link: Link = PlainLink }: { link?: LinkComponent
         </Link>
       )}
       {enrolled && (
-        <span className="sync-fact">{status.waiting === 0 ? m('allSent') : status.waiting === 1 ? m('waitingOne') : m('waitingMany', { n: status.waiting })}</span>
+        <span className="sync-fact">{status.waiting === 0 ? m('allSent') : m('waitingMany', { n: status.waiting })}</span>
       )}
       {enrolled && <LastSync at={status.lastSyncedAt} />}
       {status.waitingTooLong && status.oldestWaitingAt !== null && <WaitingTooLong since={status.oldestWaitingAt} />}
@@ -104,7 +104,7 @@ function WaitingTooLong({ since }: { since: number }) {
   const { language } = useI18n();
   const minutes = Math.max(0, Math.floor((useNow() - since) / 60_000));
   const [unit, count] = minutes < 120 ? (['minute', minutes] as const) : minutes < 48 * 60 ? (['hour', Math.floor(minutes / 60)] as const) : (['day', Math.floor(minutes / 1440)] as const);
-  const age = new Intl.NumberFormat(formatLocale(language), { style: 'unit', unit, unitDisplay: 'long' }).format(count);
+  const age = formatWhile(count, unit, language);
   return <SyncNote summary={m('waitingTooLongShort', { age })} detail={m('waitingTooLong', { age })} urgent />;
 }
 
@@ -117,6 +117,6 @@ function LastSync({ at }: { at: number | null }) {
   if (at === null) return <span className="sync-fact">{m('neverSynced')}</span>;
   const time = localTime(at, timeZone);
   if (centreDay(at, timeZone) === centreDay(now, timeZone)) return <span className="sync-fact">{m('lastSync', { time })}</span>;
-  const day = new Intl.DateTimeFormat(formatLocale(language), { day: 'numeric', month: 'short', timeZone }).format(at);
+  const day = formatDayMonth(centreDay(at, timeZone), language);
   return <span className="sync-fact">{m('lastSyncDay', { day, time })}</span>;
 }

@@ -54,7 +54,7 @@ export function EnrolmentCodeCard({ minted, serverUrl, timeZone, onClose }: Enro
           <div className="enrolment-code-body">
             <QrCode className="enrolment-qr" text={enrolLink(serverUrl, minted.code)} label={m('qrLabel', { code: minted.code })} />
             <div className="enrolment-code-words">
-              <p className="enrolment-code-works">{minted.uses === 1 ? m('worksOne', until) : m('worksMany', { n: minted.uses, ...until })}</p>
+              <p className="enrolment-code-works">{m('worksMany', { n: minted.uses, ...until })}</p>
               <p>{m('scanHint')}</p>
               <p className="enrolment-server">{m('serverIs', { server: serverUrl })}</p>
               <p className="hint">{m('shownOnce')}</p>

@@ -1,7 +1,7 @@
 import { formatCodeForReading, normaliseCode, type CodeScheme } from '../../../shared/codes';
 import type { Stored } from '../../db/core/database';
 import { useCodeSuggestions } from '../../db/hooks/children';
-import { useT } from '../../i18n/i18n';
+import { useTodayMessages } from './messages';
 
 const MAX_SUGGESTIONS = 6;
 
@@ -14,7 +14,7 @@ type CodeSuggestionsProps = {
 
 /** Suggestions as the volunteer types: one tap checks the suggested child in or out. */
 export function CodeSuggestions({ typed, scheme, presentIds, onChoose }: CodeSuggestionsProps) {
-  const t = useT();
+  const t = useTodayMessages();
   const suggestions = useCodeSuggestions(normaliseCode(typed, scheme), MAX_SUGGESTIONS);
   if (suggestions.length === 0) return null;
   return (

@@ -1,13 +1,13 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { CodeProblem, CodeScheme } from '../../../shared/codes';
 import type { Stored } from '../../db/core/database';
-import type { MessageKey } from '../../i18n/en';
-import { useT } from '../../i18n/i18n';
+import type { TodayMessageKey } from './messages';
+import { useTodayMessages } from './messages';
 import { CodeSuggestions } from './code-suggestions';
 import { Keypad } from './keypad';
 import { useScanCard } from './scan-card-loader';
 
-const PROBLEM_MESSAGES: Record<CodeProblem, MessageKey> = {
+const PROBLEM_MESSAGES: Record<CodeProblem, TodayMessageKey> = {
   empty: 'codeEmpty',
   'too-long': 'codeTooLong',
   'bad-character': 'codeBadCharacter',
@@ -30,7 +30,7 @@ type FindChildProps = {
  * the keypad stays below it, so typing is always one tap away.
  */
 export function FindChild({ scheme, presentIds, onSubmitCode, onChooseChild, onNewChild, disabled }: FindChildProps) {
-  const t = useT();
+  const t = useTodayMessages();
   const [typed, setTyped] = useState('');
   const [problem, setProblem] = useState<CodeProblem | null>(null);
   const [keyboard, setKeyboard] = useState(false);

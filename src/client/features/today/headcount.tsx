@@ -1,5 +1,5 @@
 import { ratioStatus, type RatioLimits } from '../../../shared/ratio';
-import { useT } from '../../i18n/i18n';
+import { useTodayMessages } from './messages';
 
 type HeadcountProps = { children: number; volunteers: number; limits: RatioLimits };
 
@@ -8,7 +8,7 @@ type HeadcountProps = { children: number; volunteers: number; limits: RatioLimit
  * ratio, in a warning colour (and words, not colour alone) when a limit is broken.
  */
 export function Headcount({ children, volunteers, limits }: HeadcountProps) {
-  const t = useT();
+  const t = useTodayMessages();
   const status = ratioStatus(children, volunteers, limits);
   const warning = status.state === 'over-limit' || status.state === 'no-volunteer';
   const ratioText = status.childrenPerVolunteer === null ? '–' : t('ratioValue', { n: status.childrenPerVolunteer });
@@ -19,11 +19,11 @@ export function Headcount({ children, volunteers, limits }: HeadcountProps) {
       </h2>
       <dl className="headcount-figures">
         <div className="figure">
-          <dt>{t('childrenIn')}</dt>
+          <dt>{t('childrenIn', { n: children })}</dt>
           <dd data-testid="children-in">{children}</dd>
         </div>
         <div className="figure">
-          <dt>{t('volunteersOnDuty')}</dt>
+          <dt>{t('volunteersOnDuty', { n: volunteers })}</dt>
           <dd data-testid="volunteers-on-duty">{volunteers}</dd>
         </div>
         <div className="figure">

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { CODE_ALPHABET } from '../../../shared/codes';
-import { useT } from '../../i18n/i18n';
+import { useTodayMessages } from './messages';
 
 const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
 const LETTERS = [...CODE_ALPHABET].filter((symbol) => !DIGITS.includes(symbol));
@@ -15,7 +15,7 @@ type KeypadProps = {
  * start with digits; the letters (only those a code can hold) are one tap away.
  */
 export function Keypad({ onKey, onBackspace }: KeypadProps) {
-  const t = useT();
+  const t = useTodayMessages();
   const [letters, setLetters] = useState(false);
   const keys = letters ? LETTERS : DIGITS;
   return (

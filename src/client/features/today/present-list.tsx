@@ -2,7 +2,7 @@ import { memo } from 'react';
 import { formatCodeForReading } from '../../../shared/codes';
 import { localTime } from '../../../shared/dates';
 import type { PresentChild } from '../../db/repositories/presence';
-import { useT, type Translate } from '../../i18n/i18n';
+import { useTodayMessages, type TodayMessages } from './messages';
 
 type PresentListProps = {
   present: readonly PresentChild[];
@@ -14,14 +14,14 @@ type PresentListProps = {
   onCheckOut: (child: PresentChild) => void;
 };
 
-export function formatDuration(ms: number, t: Translate): string {
+export function formatDuration(ms: number, t: TodayMessages): string {
   const minutes = Math.max(0, Math.floor(ms / 60_000));
   return minutes < 60 ? t('minutesShort', { n: minutes }) : t('hoursMinutesShort', { h: Math.floor(minutes / 60), m: minutes % 60 });
 }
 
 /** The children present as big tiles; a tap checks one out (with Undo). */
 export function PresentList({ present, now, timeZone, disabled = false, onCheckOut }: PresentListProps) {
-  const t = useT();
+  const t = useTodayMessages();
   return (
     <section aria-labelledby="present-title" className="present">
       <h2 id="present-title">{t('presentTitle')}</h2>
@@ -60,7 +60,7 @@ type PresentTileProps = {
  */
 const PresentTile = memo(
   function PresentTile({ entry, minutesIn, timeZone, disabled, onCheckOut }: PresentTileProps) {
-    const t = useT();
+    const t = useTodayMessages();
     const code = formatCodeForReading(entry.child.code ?? '');
     return (
       <button type="button" className="tile" disabled={disabled} onClick={() => onCheckOut(entry)}>

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { AgeBand, Gender } from '../../../shared/schema';
 import { formatCodeForReading } from '../../../shared/codes';
 import type { ChildProfile } from '../../db/repositories/children';
-import { useI18n } from '../../i18n/i18n';
+import { useTodayMessages } from './messages';
 import { ChildProfileFields } from '../../ui/child-profile-fields';
 
 type RegisterChildProps = {
@@ -14,7 +14,7 @@ type RegisterChildProps = {
 
 /** Registration in at most three taps: age band, gender, register. Languages are optional. */
 export function RegisterChild({ code, onRegister, onCancel }: RegisterChildProps) {
-  const { t } = useI18n();
+  const t = useTodayMessages();
   const [ageBand, setAgeBand] = useState<AgeBand | null>(null);
   const [gender, setGender] = useState<Gender | null>(null);
   const [languages, setLanguages] = useState<string[]>([]);

@@ -55,7 +55,8 @@ describe('Today: checking children in and out', () => {
     await user.click(screen.getByRole('button', { name: 'Check in or out' }));
     expect(await screen.findByText('4173 K' + code[5] + ' checked in')).toBeInTheDocument();
     expect(await within(presentList()).findByRole('button', { name: /Check out\s*4173 K/ })).toBeInTheDocument();
-    expect(figure('Children in')).toHaveTextContent('1');
+    // One child: the label says so ("Child in", never "1 Children in").
+    expect(figure('Child in')).toHaveTextContent('1');
 
     pause();
     await user.type(codeField(), code);
@@ -295,7 +296,7 @@ describe('Today: the headcount', () => {
     renderToday();
     expect(await screen.findByRole('alert')).toHaveTextContent('Too many children: at most 8 per volunteer, so 8 for those on duty. 1 over.');
     expect(figure('Children in')).toHaveTextContent('9');
-    expect(figure('Volunteers on duty')).toHaveTextContent('1');
+    expect(figure('Volunteer on duty')).toHaveTextContent('1');
     expect(figure('Children per volunteer')).toHaveTextContent('9');
 
     await volunteerOnDuty('Jo');

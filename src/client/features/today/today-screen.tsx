@@ -3,7 +3,8 @@ import { centreDay } from '../../../shared/dates';
 import { useCentreSettings, useNow } from '../../db/hooks/settings';
 import { useOnDuty } from '../../db/hooks/presence';
 import type { PresentChild } from '../../db/repositories/presence';
-import { useT } from '../../i18n/i18n';
+import { useUiMessages } from '../../ui/messages';
+import { useTodayMessages } from './messages';
 import { ActionNotice, useActions } from '../../ui/actions';
 import { useDayWriteAccess } from '../../ui/lead-lock';
 import { FindChild } from './find-child';
@@ -23,7 +24,7 @@ let markedUsable = false;
 
 /** The volunteer's home screen: who is here, the ratio, and checking children in and out. */
 export function TodayScreen() {
-  const t = useT();
+  const t = useTodayMessages();
   const settings = useCentreSettings();
   const now = useNow();
   const day = centreDay(now, settings.timeZone);
@@ -112,8 +113,9 @@ export function TodayScreen() {
 
 /** While the registration form arrives (a moment), or when it could not (offline on a first visit). */
 function RegistrationUnavailable({ failed, onCancel }: { failed: boolean; onCancel: () => void }) {
-  const t = useT();
-  if (!failed) return <p className="loading">{t('loading')}</p>;
+  const t = useTodayMessages();
+  const ui = useUiMessages();
+  if (!failed) return <p className="loading">{ui('loading')}</p>;
   return (
     <section className="panel" role="alert">
       <p>{t('registrationUnavailable')}</p>

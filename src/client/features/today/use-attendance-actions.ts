@@ -4,7 +4,7 @@ import { db } from '../../db/db';
 import { checkIn, checkOut, undoCheckOut, voidAttendance } from '../../db/repositories/attendance';
 import { lookUpCode } from '../../db/repositories/child-codes';
 import type { ChildProfile } from '../../db/repositories/children';
-import { useT } from '../../i18n/i18n';
+import { useTodayMessages } from './messages';
 import type { Actions } from '../../ui/actions';
 import type { CommittedChange } from './use-present-now';
 
@@ -27,7 +27,7 @@ export function useAttendanceActions(options: {
   /** Told of each committed check-in or check-out, before its confirmation shows. */
   onCommitted: (change: CommittedChange) => void;
 }) {
-  const t = useT();
+  const t = useTodayMessages();
   const { actions } = options;
 
   const toggle = async (child: Stored<'children'>) => {

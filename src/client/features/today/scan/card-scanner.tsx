@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { CodeProblem } from '../../../../shared/codes';
-import { defineMessages } from '../../../i18n/define-messages';
+import { useScanMessages } from './messages';
 import { QrScanner } from '../../../ui/qr-scanner';
 import { cardMemory } from './card-memory';
 import './card-scanner.css';
@@ -11,19 +11,6 @@ import './card-scanner.css';
  * with the same confirmation and Undo, or offers registration for a code the tablet does not know.
  */
 
-const useCardScannerMessages = defineMessages({
-  en: {
-    title: 'Scan a child’s card',
-    looking: 'Hold the child’s card in front of the camera.',
-    notACard: 'That QR code is not a child’s card. Scan the card, or type the code printed on it.',
-  },
-  fr: {
-    title: 'Scanner la carte d’un enfant',
-    looking: 'Tenez la carte de l’enfant devant l’appareil photo.',
-    notACard: 'Ce QR code n’est pas une carte d’enfant. Scannez la carte, ou tapez le code imprimé dessus.',
-  },
-});
-
 export type CardScannerProps = {
   /** What pressing "Check in or out" does with a typed code; resolves to a problem, or null when handled. */
   onSubmitCode: (typed: string) => Promise<CodeProblem | null>;
@@ -31,7 +18,7 @@ export type CardScannerProps = {
 };
 
 export function CardScanner({ onSubmitCode, onStop }: CardScannerProps) {
-  const m = useCardScannerMessages();
+  const m = useScanMessages();
   // One memory while the camera is open; its clock is Date.now, which the tests set.
   const [memory] = useState(() => cardMemory());
   const [note, setNote] = useState<string | null>(null);

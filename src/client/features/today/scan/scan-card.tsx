@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { CodeProblem } from '../../../../shared/codes';
-import { defineMessages } from '../../../i18n/define-messages';
+import { useScanMessages } from './messages';
 import { canScanQr } from '../../../ui/can-scan-qr';
 import { CardScanner } from './card-scanner';
 
@@ -10,11 +10,6 @@ import { CardScanner } from './card-scanner';
  * reader comes with the first scan.
  */
 
-const useScanCardMessages = defineMessages({
-  en: { scan: 'Scan a card' },
-  fr: { scan: 'Scanner une carte' },
-});
-
 export type ScanCardProps = {
   /** What pressing "Check in or out" does with a typed code; resolves to a problem, or null when handled. */
   onSubmitCode: (typed: string) => Promise<CodeProblem | null>;
@@ -23,7 +18,7 @@ export type ScanCardProps = {
 };
 
 export function ScanCard({ onSubmitCode, onClose }: ScanCardProps) {
-  const m = useScanCardMessages();
+  const m = useScanMessages();
   const [scanning, setScanning] = useState(false);
   if (!canScanQr()) return null;
   if (scanning) {

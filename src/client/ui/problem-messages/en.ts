@@ -1,0 +1,30 @@
+import type { WriteProblem } from '../../db/core/write';
+
+/** English, the source. A Record over WriteProblem: TypeScript fails here when a problem is added without its sentence. */
+export default {
+  invalid: 'That was not saved: something in it is not accepted.',
+  'lead-only': 'Only a lead can do that.',
+  'day-closed': 'This day is closed. Only a lead can change it.',
+  'day-already-closed': 'This day is already closed.',
+  'day-not-closed': 'This day is not closed.',
+  'no-such-child': 'This child is not on this tablet yet. Sync, then try again.',
+  'no-such-record': 'That is no longer on this tablet.',
+  'no-such-session': 'This session is not on this tablet.',
+  'session-ended': 'This session has ended.',
+  'no-such-activity': 'This activity is no longer offered.',
+  'activity-in-use': 'Sessions use this activity, so it stays. Stop offering it instead.',
+  'no-such-volunteer': 'This volunteer is not on this tablet.',
+  'volunteer-off-list': 'This volunteer is no longer on the list. Add them again.',
+  'choose-children': 'Choose at least one child.',
+  'child-not-here': 'That child is not checked in today.',
+  'child-not-in-session': 'That child is not in this session.',
+  'choose-signer': 'Choose who signs the day off.',
+  'check-out-time': 'That check-out time cannot be used.',
+  'code-invalid': 'That code is not right. Check each character.',
+  'code-erased': 'This code belonged to a child whose records were erased. Give the child a new card.',
+  'codes-used-up': 'This tablet has given out all its codes. Connect it to the server for new ones.',
+  'name-empty': 'Type a first name or nickname.',
+  'name-taken': 'That name is taken. Add a letter to tell them apart.',
+  'too-long': 'That text is too long.',
+  'pin-invalid': 'A PIN is 4 to 8 digits.',
+} satisfies Record<WriteProblem, string>;

@@ -1,0 +1,30 @@
+import type en from './en';
+
+/** French. */
+export default {
+  invalid: 'Ce n’est pas enregistré : une partie n’est pas acceptée.',
+  'lead-only': 'Seule une personne responsable peut faire cela.',
+  'day-closed': 'Cette journée est clôturée. Seule une personne responsable peut la modifier.',
+  'day-already-closed': 'Cette journée est déjà clôturée.',
+  'day-not-closed': 'Cette journée n’est pas clôturée.',
+  'no-such-child': 'Cet enfant n’est pas encore sur cette tablette. Synchronisez, puis réessayez.',
+  'no-such-record': 'Ce n’est plus sur cette tablette.',
+  'no-such-session': 'Cette séance n’est pas sur cette tablette.',
+  'session-ended': 'Cette séance est terminée.',
+  'no-such-activity': 'Cette activité n’est plus proposée.',
+  'activity-in-use': 'Des séances utilisent cette activité : elle reste. Arrêtez plutôt de la proposer.',
+  'no-such-volunteer': 'Cette personne bénévole n’est pas sur cette tablette.',
+  'volunteer-off-list': 'Cette personne bénévole n’est plus sur la liste. Ajoutez-la à nouveau.',
+  'choose-children': 'Choisissez au moins un enfant.',
+  'child-not-here': 'Cet enfant n’est pas arrivé aujourd’hui.',
+  'child-not-in-session': 'Cet enfant n’est pas dans cette séance.',
+  'choose-signer': 'Choisissez qui clôture la journée.',
+  'check-out-time': 'Cette heure de départ ne convient pas.',
+  'code-invalid': 'Ce code n’est pas bon. Vérifiez chaque caractère.',
+  'code-erased': 'Ce code était celui d’un enfant dont les données ont été effacées. Donnez une nouvelle carte à l’enfant.',
+  'codes-used-up': 'Cette tablette a donné tous ses codes. Connectez-la au serveur pour en avoir d’autres.',
+  'name-empty': 'Tapez un prénom ou un surnom.',
+  'name-taken': 'Ce nom est déjà pris. Ajoutez une lettre pour les distinguer.',
+  'too-long': 'Ce texte est trop long.',
+  'pin-invalid': 'Un code PIN fait 4 à 8 chiffres.',
+} satisfies Record<keyof typeof en, string>;
