@@ -5,6 +5,7 @@ import { createElement } from 'react';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { db } from '../../src/client/db/db';
 import { TodayScreen } from '../../src/client/features/today/today-screen';
+import { preloadDefinedMessages } from '../../src/client/i18n/define-messages';
 import { I18nProvider } from '../../src/client/i18n/i18n';
 import { createSyncEngine } from '../../src/client/sync/engine';
 import { lockCentreForChanges, takeCursors, upsertRecords } from '../../src/server/store/records';
@@ -122,6 +123,8 @@ describe('a first sync of 20,000 records', () => {
       await db.open();
       await enrolInto(server, centreId, db, 'lead');
 
+      // Today's sentences are a lazy chunk in the app, loaded before the first screen (main.tsx).
+      await preloadDefinedMessages(['en']);
       render(createElement(I18nProvider, { language: 'en', children: createElement(TodayScreen) }));
       const present = screen.getByRole('region', { name: 'Children here now' });
       // Drawn from the empty database before the first page arrives.
