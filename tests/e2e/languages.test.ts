@@ -6,7 +6,7 @@ import { LANGUAGE_NAMES, LANGUAGES, type Language } from '../../src/client/i18n/
 import { axeViolations } from './support/axe';
 import { newTablet } from './support/harness';
 import { layoutProblems } from './support/layout';
-import { registerAndCheckIn } from './support/tablet-steps';
+import { seedADay } from './support/tablet-steps';
 import { browserAndServer } from './support/suite';
 
 const suite = browserAndServer();
@@ -81,15 +81,7 @@ describe('the languages of the camp', () => {
     try {
       // Some content on every screen, made in English: two children in, a volunteer on duty, a running session.
       await page.goto(suite.server.url);
-      for (const code of CODES) await registerAndCheckIn(page, code);
-      await page.getByRole('link', { name: 'Shifts' }).click();
-      await page.getByRole('textbox', { name: 'First name or nickname' }).fill('Amira');
-      await page.getByRole('button', { name: 'Add', exact: true }).click();
-      await page.getByRole('button', { name: 'Sign on Amira' }).click();
-      await page.getByRole('link', { name: 'Sessions' }).click();
-      await page.getByRole('button', { name: 'Start a session' }).click();
-      await page.getByRole('button', { name: 'Start Art' }).click();
-      await page.getByText('Art started').waitFor();
+      await seedADay(page, CODES);
 
       const found: string[] = [];
       for (const language of LANGUAGES) {

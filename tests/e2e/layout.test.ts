@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { issueCode } from '../../src/shared/codes';
 import { newTablet } from './support/harness';
 import { layoutProblems } from './support/layout';
+import { seedADay } from './support/tablet-steps';
 import { browserAndServer } from './support/suite';
 
 const suite = browserAndServer();
@@ -19,23 +20,7 @@ describe('touch first, on a tablet either way up and on a phone', () => {
     try {
       await page.goto(suite.server.url);
       // Some content on every screen: two children in, a volunteer on duty, a running session.
-      for (const serial of [4173, 4174]) {
-        await page.getByRole('textbox', { name: 'Child code' }).fill(issueCode('K', serial));
-        await page.getByRole('button', { name: 'Check in or out' }).click();
-        const form = page.getByRole('form', { name: 'Register a child' });
-        await form.getByRole('radio', { name: '6-8' }).check();
-        await form.getByRole('radio', { name: 'Girl' }).check();
-        await form.getByRole('button', { name: 'Register and check in' }).click();
-        await page.getByText('registered and checked in').waitFor();
-      }
-      await page.getByRole('link', { name: 'Shifts' }).click();
-      await page.getByRole('textbox', { name: 'First name or nickname' }).fill('Amira');
-      await page.getByRole('button', { name: 'Add', exact: true }).click();
-      await page.getByRole('button', { name: 'Sign on Amira' }).click();
-      await page.getByRole('link', { name: 'Sessions' }).click();
-      await page.getByRole('button', { name: 'Start a session' }).click();
-      await page.getByRole('button', { name: 'Start Art' }).click();
-      await page.getByText('Art started').waitFor();
+      await seedADay(page, [issueCode('K', 4173), issueCode('K', 4174)]);
 
       const found: string[] = [];
       for (const viewport of VIEWPORTS) {

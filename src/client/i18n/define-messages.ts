@@ -63,5 +63,5 @@ export function defineMessages<K extends string>(loaders: Loaders<K>) {
     return use(preload(useI18n().language));
   }
   defined.push({ preload });
-  return Object.assign(useMessages, { preload, loaders });
+  return Object.assign(useMessages, { preload });
 }

@@ -33,3 +33,19 @@ export async function registerAndCheckIn(page: Page, code: string): Promise<void
   await form.getByRole('button', { name: 'Register and check in' }).click();
   await page.getByText(`${formatCodeForReading(code)} registered and checked in`).waitFor();
 }
+
+/**
+ * Some content on every screen, for the layout tests: the children of `codes` checked in, Amira
+ * on duty and an Art session running. On a tablet on its own (its own lead), in English.
+ */
+export async function seedADay(page: Page, codes: readonly string[]): Promise<void> {
+  for (const code of codes) await registerAndCheckIn(page, code);
+  await page.getByRole('link', { name: 'Shifts' }).click();
+  await page.getByRole('textbox', { name: 'First name or nickname' }).fill('Amira');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('button', { name: 'Sign on Amira' }).click();
+  await page.getByRole('link', { name: 'Sessions' }).click();
+  await page.getByRole('button', { name: 'Start a session' }).click();
+  await page.getByRole('button', { name: 'Start Art' }).click();
+  await page.getByText('Art started').waitFor();
+}
